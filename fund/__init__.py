@@ -1,0 +1,1 @@
+"""Hub KPIs, fund metrics and the CLI: the domain, with no Streamlit."""

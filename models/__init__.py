@@ -1,0 +1,6 @@
+"""Hubfund's store: SQLModel tables, their Create/Update/Public shapes, the engine and queries.
+
+Importing the package registers every table on ``SQLModel.metadata`` (Alembic reads it).
+"""
+
+from models import audit, fx, hub, kpi  # noqa: F401  (register tables)

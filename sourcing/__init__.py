@@ -1,0 +1,1 @@
+"""Bringing startups in from registries and files (httpx; no Streamlit)."""

@@ -1,0 +1,131 @@
+"""Fixtures named for the state they give: ``empty_db`` and ``demo_db``, on every backend.
+
+SQLite always; Postgres when ``TEST_DATABASE_URL`` is set, or when a local server answers
+on 127.0.0.1:5432 (the databases ``hubfund_test`` and ``hubfund_test_demo`` are then created
+on it). Set ``HUBFUND_TEST_POSTGRES=0`` to skip Postgres.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import Engine
+
+from models import migrate
+from models.db import make_engine
+
+LOCAL_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/{db}"
+KEEP_ON_RESET = {"kpi", "alembic_version"}
+
+
+def _local_postgres(db: str) -> str | None:
+    """A URL for database ``db`` on the local server (created if missing), or None."""
+    try:
+        admin = make_engine(LOCAL_PG.format(db="postgres"))
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            exists = conn.execute(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": db}
+            ).first()
+            if not exists:
+                conn.execute(sa.text(f'CREATE DATABASE "{db}"'))
+        admin.dispose()
+    except sa.exc.OperationalError:
+        return None
+    return LOCAL_PG.format(db=db)
+
+
+def _postgres_urls() -> tuple[str, str] | None:
+    if os.environ.get("HUBFUND_TEST_POSTGRES") == "0":
+        return None
+    empty = os.environ.get("TEST_DATABASE_URL")
+    demo = os.environ.get("TEST_DEMO_DATABASE_URL")
+    if empty and demo:
+        return empty, demo
+    if empty:
+        return None if (d := _local_postgres("hubfund_test_demo")) is None else (empty, d)
+    e, d = _local_postgres("hubfund_test"), _local_postgres("hubfund_test_demo")
+    return (e, d) if e and d else None
+
+
+POSTGRES = _postgres_urls()
+BACKENDS = ["sqlite", *(["postgres"] if POSTGRES else [])]
+
+
+def pytest_report_header() -> str:
+    if POSTGRES:
+        return f"hubfund backends: sqlite, postgres ({POSTGRES[0].split('@')[-1]})"
+    return "hubfund backends: sqlite only (no Postgres server answered; set TEST_DATABASE_URL)"
+
+
+def _reset_schema(engine: Engine) -> None:
+    """Drop everything in the Postgres test database, so migrations start from nothing."""
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """The name of the database backend a test runs on."""
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "empty.db"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate.upgrade(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def _postgres_empty() -> Iterator[Engine]:
+    assert POSTGRES
+    engine = make_engine(POSTGRES[0])
+    _reset_schema(engine)
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def _truncate(engine: Engine) -> None:
+    tables = [t for t in sa.inspect(engine).get_table_names() if t not in KEEP_ON_RESET]
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def empty_db(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A migrated database with no data but the KPI catalogue."""
+    if backend == "sqlite":
+        path = tmp_path / "hubfund.db"
+        shutil.copy(request.getfixturevalue("_sqlite_template"), path)
+        engine = make_engine(f"sqlite:///{path}")
+        yield engine
+        engine.dispose()
+    else:
+        engine = request.getfixturevalue("_postgres_empty")
+        _truncate(engine)
+        yield engine
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path, _sqlite_template: Path) -> str:
+    """The URL of a fresh migrated SQLite file (for the CLI and the app)."""
+    path = tmp_path / "hubfund.db"
+    shutil.copy(_sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def postgres_url() -> str:
+    """The URL of the (empty) Postgres test database, or a skip where there is none."""
+    if not POSTGRES:
+        pytest.skip("no Postgres server: set TEST_DATABASE_URL")
+    return POSTGRES[0]
