@@ -129,3 +129,53 @@ def postgres_url() -> str:
     if not POSTGRES:
         pytest.skip("no Postgres server: set TEST_DATABASE_URL")
     return POSTGRES[0]
+
+
+def _load_demo(engine: Engine) -> None:
+    from fund.demo import load_demo
+    from models.db import session_scope
+
+    with session_scope(engine, actor="demo") as session:
+        load_demo(session=session)
+
+
+@pytest.fixture(scope="session")
+def _sqlite_demo_template(tmp_path_factory: pytest.TempPathFactory, _sqlite_template: Path) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    shutil.copy(_sqlite_template, path)
+    engine = make_engine(f"sqlite:///{path}")
+    _load_demo(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def _postgres_demo() -> Iterator[Engine]:
+    assert POSTGRES
+    engine = make_engine(POSTGRES[1])
+    _reset_schema(engine)
+    migrate.upgrade(engine)
+    _load_demo(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def demo_db(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A migrated database holding the demo data set (on Postgres: shared, do not write)."""
+    if backend == "sqlite":
+        path = tmp_path / "demo.db"
+        shutil.copy(request.getfixturevalue("_sqlite_demo_template"), path)
+        engine = make_engine(f"sqlite:///{path}")
+        yield engine
+        engine.dispose()
+    else:
+        yield request.getfixturevalue("_postgres_demo")
+
+
+@pytest.fixture
+def demo_sqlite_url(tmp_path: Path, _sqlite_demo_template: Path) -> str:
+    """The URL of a private copy of the demo SQLite file (for the CLI and the app)."""
+    path = tmp_path / "demo.db"
+    shutil.copy(_sqlite_demo_template, path)
+    return f"sqlite:///{path}"
