@@ -9,7 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common
-from fund.ecosystem import hub_comparison, trials_summary
+from fund.ecosystem import trials_summary
+from fund.hub_indicators import hub_comparison
 from models.db import database_url
 
 INDICATORS = {

@@ -7,7 +7,8 @@ import streamlit as st
 
 from app_pages import common
 from app_pages.charts import grouped_bar
-from fund.ecosystem import parks_frame, parks_summary
+from fund.ecosystem import parks_frame
+from fund.indicators import parks_summary
 from models.db import database_url
 
 

@@ -7,8 +7,7 @@ definitions live there. Money is ``Decimal`` in each hub's own currency.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
-from datetime import date
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -19,8 +18,6 @@ from fund import indicators as ind
 from fund.funding import rounds_frame
 from fund.results import Undefined
 from models.hub import Firm, Hub, Park, TrialApproval, TrialProject
-from models.kpi import KpiObservation
-from models.queries import hub_by_id
 from models.validation import InputError
 
 GFCI_KPI = "gfci_rank"
@@ -43,7 +40,7 @@ TRIAL_HUB_COLUMNS = [
 PROVINCE_COLUMNS = ["province", "province_zh", "approved_by", "hub", "source"]
 
 
-def _frame(records: list[dict[str, Any]], columns: list[str], **dtypes: str) -> pd.DataFrame:
+def frame_of(records: list[dict[str, Any]], columns: list[str], **dtypes: str) -> pd.DataFrame:
     """Object columns (None stays None, dates stay ``date``), then the given dtypes."""
     return pd.DataFrame(records, columns=columns, dtype=object).astype(dtypes)
 
@@ -53,7 +50,7 @@ def _attrs(row: Any, names: Iterable[str]) -> dict[str, Any]:
     return {name: getattr(row, name) for name in names if hasattr(row, name)}
 
 
-def _hubs(session: Session, hub_ids: Iterable[int] | None) -> list[Hub]:
+def hubs_in(session: Session, hub_ids: Iterable[int] | None) -> list[Hub]:
     query = select(Hub).order_by(col(Hub.name))
     if hub_ids is not None:
         query = query.where(col(Hub.id).in_(list(hub_ids)))
@@ -82,7 +79,7 @@ def firms_frame(*, session: Session, hub_ids: Iterable[int] | None = None) -> pd
         }
         for firm, hub, park in session.exec(query).all()
     ]
-    return _frame(
+    return frame_of(
         records, FIRM_COLUMNS, founded_year="Int64", employees="Int64", renowned=bool, is_demo=bool
     )
 
@@ -104,7 +101,7 @@ class FundingView:
     hhi_stage: dict[str, Decimal | Undefined]
 
 
-def _hhi_by(frame: pd.DataFrame, by: str, empty: str, *, amount: bool) -> Decimal | Undefined:
+def hhi_by(frame: pd.DataFrame, by: str, empty: str, *, amount: bool) -> Decimal | Undefined:
     """HHI of ``frame``'s rows grouped by ``by``: shares of ``amount_hub``, or of row counts."""
     if frame.empty:
         return Undefined(empty)
@@ -126,7 +123,7 @@ def explore_funding(
 
     HHI by sector and by stage are over each hub's funding amounts (``fund.indicators.hhi``).
     """
-    hubs = _hubs(session, hub_ids)
+    hubs = hubs_in(session, hub_ids)
     rounds = rounds_frame(session=session, hub_ids=[h.id for h in hubs if h.id is not None])
     if sectors is not None:
         rounds = rounds[rounds["sector"].isin(list(sectors))]
@@ -146,8 +143,8 @@ def explore_funding(
         growth=ind.funding_growth(rounds),
         totals={hub: ind.decimal_sum(r["amount_hub"]) for hub, r in per_hub.items()},
         currencies={h.name: h.currency for h in hubs},
-        hhi_sector={hub: _hhi_by(r, "sector", none, amount=True) for hub, r in per_hub.items()},
-        hhi_stage={hub: _hhi_by(r, "stage", none, amount=True) for hub, r in per_hub.items()},
+        hhi_sector={hub: hhi_by(r, "sector", none, amount=True) for hub, r in per_hub.items()},
+        hhi_stage={hub: hhi_by(r, "stage", none, amount=True) for hub, r in per_hub.items()},
     )
 
 
@@ -167,7 +164,7 @@ def parks_frame(*, session: Session, hub_ids: Iterable[int] | None = None) -> pd
                 "occupancy_rate": park.occupancy / park.capacity if known else None,
             }
         )
-    return _frame(records, PARK_COLUMNS, capacity="Int64", occupancy="Int64", is_demo=bool)
+    return frame_of(records, PARK_COLUMNS, capacity="Int64", occupancy="Int64", is_demo=bool)
 
 
 @dataclass(frozen=True)
@@ -179,14 +176,14 @@ class TrialsView:
     provinces: pd.DataFrame
 
 
-def _projects(session: Session) -> pd.DataFrame:
+def projects_frame(session: Session) -> pd.DataFrame:
     query = select(TrialProject, Hub).join(Hub, col(Hub.id) == TrialProject.hub_id)
     query = query.order_by(col(Hub.name), col(TrialProject.approved), col(TrialProject.id))
     records = [
         {**_attrs(p, PROJECT_COLUMNS), "project_id": p.id, "hub": hub.name}
         for p, hub in session.exec(query).all()
     ]
-    return _frame(records, PROJECT_COLUMNS, entities="int64", is_demo=bool)
+    return frame_of(records, PROJECT_COLUMNS, entities="int64", is_demo=bool)
 
 
 def _technologies(values: Iterable[Any]) -> str:
@@ -206,9 +203,9 @@ def trials_summary(*, session: Session) -> TrialsView:
     ``projects`` counts every project with an approval date, whatever its later status;
     ``technologies`` is the distinct list over the hub's projects (comma or ";" separated).
     """
-    projects = _projects(session)
+    projects = projects_frame(session)
     rows = []
-    for hub in _hubs(session, None):
+    for hub in hubs_in(session, None):
         mine = projects[projects["hub_id"] == hub.id]
         rows.append(
             {
@@ -220,169 +217,12 @@ def trials_summary(*, session: Session) -> TrialsView:
                 "technologies": _technologies(mine["technologies"]),
             }
         )
-    by_hub = _frame(rows, TRIAL_HUB_COLUMNS, projects="int64", entities="int64")
+    by_hub = frame_of(rows, TRIAL_HUB_COLUMNS, projects="int64", entities="int64")
     query = select(TrialApproval, Hub).outerjoin(Hub, col(Hub.id) == TrialApproval.hub_id)
     query = query.order_by(col(TrialApproval.approved_by), col(TrialApproval.province))
     approvals = [
         {**_attrs(a, PROVINCE_COLUMNS), "hub": hub.name if hub else None}
         for a, hub in session.exec(query).all()
     ]
-    provinces = _frame(approvals, PROVINCE_COLUMNS)
+    provinces = frame_of(approvals, PROVINCE_COLUMNS)
     return TrialsView(by_hub=by_hub, projects=projects, provinces=provinces)
-
-
-# --- indicators as of a date -------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class EcosystemIndicators:
-    """A hub's ecosystem as of ``as_of``, from rows dated on or before it.
-
-    Firms: ``active_firms`` are founded on or before ``as_of`` and not closed by it
-    (``fund.indicators.active_on``); ``undated_firms`` have no founding date and are left out
-    of every firm indicator. ``renowned_firms`` are active firms renowned since a date on or
-    before ``as_of``. Parks are counted from their opening date (``undated_parks`` have none
-    and are left out); occupancy is the parks' current figure. Funding windows are the 12
-    months (as_of - 1 year, as_of] and the 12 months before, in the hub's ``currency``.
-    Survival is pooled over all cohorts (``pooled_survival``); ``birth_rate`` is for
-    ``birth_rate_year``, the last complete calendar year. HHI: active firms by sector and by
-    park district (firms outside a park left out), funding of the last 12 months by stage.
-    Trials count projects approved on or before ``as_of``; the GFCI rank is the latest
-    observation of KPI ``gfci_rank`` dated on or before ``as_of``.
-    """
-
-    hub_id: int
-    hub: str
-    currency: str
-    as_of: date
-    active_firms: int
-    undated_firms: int
-    renowned_firms: int
-    parks: int
-    undated_parks: int
-    park_occupancy_rate: float | None
-    funding_last_12m: Decimal
-    funding_prev_12m: Decimal
-    funding_growth_12m: Decimal | Undefined
-    survival_3y: Decimal | Undefined
-    survival_5y: Decimal | Undefined
-    birth_rate: Decimal | Undefined
-    birth_rate_year: int
-    hhi_sector_firms: Decimal | Undefined
-    hhi_district_firms: Decimal | Undefined
-    hhi_stage_funding: Decimal | Undefined
-    trial_projects: int
-    trial_entities: int
-    latest_gfci_rank: Decimal | None
-    gfci_rank_on: date | None
-
-
-@dataclass(frozen=True)
-class _Store:
-    firms: pd.DataFrame
-    parks: pd.DataFrame
-    rounds: pd.DataFrame
-    projects: pd.DataFrame
-    gfci: list[tuple[int, date, Decimal]]  # (hub_id, observed_on, value), latest last
-
-
-def _load(session: Session, hub_ids: list[int]) -> _Store:
-    query = (
-        select(KpiObservation)
-        .where(KpiObservation.kpi_code == GFCI_KPI, col(KpiObservation.hub_id).in_(hub_ids))
-        .order_by(col(KpiObservation.observed_on), col(KpiObservation.recorded_at))
-    )
-    return _Store(
-        firms=firms_frame(session=session, hub_ids=hub_ids),
-        parks=parks_frame(session=session, hub_ids=hub_ids),
-        rounds=rounds_frame(session=session, hub_ids=hub_ids),
-        projects=_projects(session),
-        gfci=[(o.hub_id, o.observed_on, o.value) for o in session.exec(query).all()],
-    )
-
-
-def _indicators(hub: Hub, store: _Store, as_of: date) -> EcosystemIndicators:
-    assert hub.id is not None
-    firms = store.firms[store.firms["hub_id"] == hub.id]
-    active = firms[ind.active_on(firms, as_of)]
-    renowned = active["renowned"].astype(bool) & ind.on_or_before(active["renowned_since"], as_of)
-    parks = store.parks[store.parks["hub_id"] == hub.id]
-    opened = parks[ind.on_or_before(parks["opened"], as_of)]
-    rounds = store.rounds[store.rounds["hub_id"] == hub.id]
-    last_after, last_until = ind.trailing_year(as_of)
-    prev_after, prev_until = ind.trailing_year(as_of, back=1)
-    last = rounds[ind.in_window(rounds["announced"], after=last_after, until=last_until)]
-    prev = rounds[ind.in_window(rounds["announced"], after=prev_after, until=prev_until)]
-    funding_last = ind.decimal_sum(last["amount_hub"])
-    funding_prev = ind.decimal_sum(prev["amount_hub"])
-    projects = store.projects[store.projects["hub_id"] == hub.id]
-    projects = projects[ind.on_or_before(projects["approved"], as_of)]
-    gfci = [(on, value) for hub_id, on, value in store.gfci if hub_id == hub.id and on <= as_of]
-    year = as_of.year if (as_of.month, as_of.day) == (12, 31) else as_of.year - 1
-    in_parks = active[~ind.flags(active["district"], ind.missing)]
-    window = f"the 12 months to {as_of.isoformat()}"
-    return EcosystemIndicators(
-        hub_id=hub.id,
-        hub=hub.name,
-        currency=hub.currency,
-        as_of=as_of,
-        active_firms=len(active),
-        undated_firms=int(ind.flags(firms["founded"], ind.missing).sum()),
-        renowned_firms=int(renowned.sum()),
-        parks=len(opened),
-        undated_parks=int(ind.flags(parks["opened"], ind.missing).sum()),
-        park_occupancy_rate=ind.occupancy_rate(opened),
-        funding_last_12m=funding_last,
-        funding_prev_12m=funding_prev,
-        funding_growth_12m=ind.change(
-            funding_last, funding_prev, previous_label=f"the 12 months to {prev_until.isoformat()}"
-        ),
-        survival_3y=ind.pooled_survival(firms, as_of=as_of, horizon=3),
-        survival_5y=ind.pooled_survival(firms, as_of=as_of, horizon=5),
-        birth_rate=ind.birth_rate(firms, year=year),
-        birth_rate_year=year,
-        hhi_sector_firms=_hhi_by(active, "sector", "no active firm", amount=False),
-        hhi_district_firms=_hhi_by(in_parks, "district", "no active firm in a park", amount=False),
-        hhi_stage_funding=_hhi_by(last, "stage", f"no funding rounds in {window}", amount=True),
-        trial_projects=len(projects),
-        trial_entities=int(projects["entities"].sum()),
-        latest_gfci_rank=gfci[-1][1] if gfci else None,
-        gfci_rank_on=gfci[-1][0] if gfci else None,
-    )
-
-
-def ecosystem_indicators(*, session: Session, hub_id: int, as_of: date) -> EcosystemIndicators:
-    """The ecosystem indicators of hub ``hub_id`` as of ``as_of`` (see ``EcosystemIndicators``)."""
-    hub = hub_by_id(session=session, hub_id=hub_id)
-    return _indicators(hub, _load(session, [hub_id]), as_of)
-
-
-NOTED = (
-    "funding_growth_12m", "survival_3y", "survival_5y", "birth_rate", "hhi_sector_firms",
-    "hhi_district_firms", "hhi_stage_funding",
-)  # fmt: skip
-
-
-def hub_comparison(*, session: Session, as_of: date) -> pd.DataFrame:
-    """One row per hub (by name) with the ``EcosystemIndicators`` fields as columns.
-
-    An undefined value is None, with the reason in ``<field>_note`` (None when defined).
-    Money columns are in each hub's own ``currency``: compare them within a currency.
-    """
-    hubs = _hubs(session, None)
-    store = _load(session, [h.id for h in hubs if h.id is not None])
-    columns: list[str] = []
-    for f in fields(EcosystemIndicators):
-        columns += [f.name, f"{f.name}_note"] if f.name in NOTED else [f.name]
-    rows = []
-    for hub in hubs:
-        result = _indicators(hub, store, as_of)
-        row: dict[str, Any] = {}
-        for f in fields(result):
-            value = getattr(result, f.name)
-            row[f.name] = None if isinstance(value, Undefined) else value
-            if f.name in NOTED:
-                row[f"{f.name}_note"] = value.reason if isinstance(value, Undefined) else None
-        rows.append(row)
-    ints = {f.name: "int64" for f in fields(EcosystemIndicators) if f.type == "int"}
-    return _frame(rows, columns, **ints)

@@ -79,7 +79,8 @@ class TargetCreate(TargetBase):
             )
         if self.target_high is not None and self.target_high < self.target_low:
             raise ValueError(
-                f"range min {self.target_low} is greater than range max {self.target_high}"
+                f"target_low (range min) {self.target_low} is greater than target_high "
+                f"(range max) {self.target_high}"
             )
         if not self.source:
             raise ValueError("source: a target names the document that sets it")

@@ -32,13 +32,19 @@ class ExactDecimal(types.TypeDecorator[Decimal]):
         number = value if isinstance(value, Decimal) else Decimal(str(value))
         if dialect.name == "postgresql":
             return number
-        return format(number.normalize(), "f")
+        return format(_plain(number), "f")
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
-        number = value if isinstance(value, Decimal) else Decimal(str(value))
-        return number.normalize() if number == number.to_integral() else number
+        return _plain(value if isinstance(value, Decimal) else Decimal(str(value)))
+
+
+def _plain(number: Decimal) -> Decimal:
+    """``number`` without trailing zeros and never in exponent form (``10``, not ``1E+1``)."""
+    if number == number.to_integral_value():
+        return number.quantize(Decimal(1))
+    return number.normalize()
 
 
 class UtcDateTime(types.TypeDecorator[datetime]):

@@ -8,14 +8,8 @@ from decimal import Decimal
 import pytest
 from sqlmodel import Session
 
-from fund.ecosystem import (
-    ecosystem_indicators,
-    explore_funding,
-    firms_frame,
-    hub_comparison,
-    parks_frame,
-    trials_summary,
-)
+from fund.ecosystem import explore_funding, firms_frame, parks_frame, trials_summary
+from fund.hub_indicators import ecosystem_indicators, hub_comparison
 from fund.indicators import hhi, parks_summary
 from fund.results import Undefined
 from models.db import session_scope
