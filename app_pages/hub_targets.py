@@ -27,14 +27,15 @@ def _kpis(url: str) -> list[tuple[str, str, str]]:
 
 
 def _forms(rows: list, hubs: list[tuple[int, str, str]]) -> None:
-    observed = [
-        (code, name) for code, name, measure in _kpis(database_url()) if measure == "observed"
-    ]
+    kpis = _kpis(database_url())
+    observed = {code: name for code, name, measure in kpis if measure == "observed"}
+    hub_name = {hub_id: name for hub_id, name, _ in hubs}
+    by_id = {row.target_id: row for row in rows}
     left, right = st.columns(2)
     with left, st.form("add_observation", clear_on_submit=True):
         st.markdown("**Add an observation**")
-        hub = st.selectbox("Hub", hubs, format_func=lambda h: h[1], key="obs_hub")
-        kpi = st.selectbox("KPI", observed, format_func=lambda k: k[1], key="obs_kpi")
+        hub_id = st.selectbox("Hub", list(hub_name), format_func=hub_name.get, key="obs_hub")
+        kpi = st.selectbox("KPI", list(observed), format_func=observed.get, key="obs_kpi")
         observed_on = st.date_input("Observed on", value=date.today(), key="obs_date")
         value = st.text_input("Value", key="obs_value", placeholder="e.g. 9 or 2500000000")
         source = st.text_input("Source", key="obs_source", placeholder="document or URL")
@@ -46,8 +47,8 @@ def _forms(rows: list, hubs: list[tuple[int, str, str]]) -> None:
                     observation_in=check(
                         KpiObservationCreate,
                         dict(
-                            hub_id=hub[0],
-                            kpi_code=kpi[0],
+                            hub_id=hub_id,
+                            kpi_code=kpi,
                             observed_on=observed_on,
                             value=value,
                             source=source,
@@ -60,17 +61,18 @@ def _forms(rows: list, hubs: list[tuple[int, str, str]]) -> None:
             else:
                 _progress.clear()
                 st.success(
-                    f"Recorded {kpi[1]} = {created.value} for {hub[1]} on "
+                    f"Recorded {observed[kpi]} = {created.value} for {hub_name[hub_id]} on "
                     f"{created.observed_on.isoformat()} (observation #{created.id})."
                 )
     with right, st.form("edit_target"):
         st.markdown("**Edit a target**")
-        choice = st.selectbox(
+        picked = st.selectbox(
             "Target",
-            rows,
-            format_func=lambda r: f"{r.hub}: {r.kpi_name} by {r.deadline}",
+            list(by_id),
+            format_func=lambda i: f"{by_id[i].hub}: {by_id[i].kpi_name} by {by_id[i].deadline}",
             key="tgt_pick",
         )
+        choice = by_id[picked]
         low = st.text_input("Target (min)", value=str(choice.target_low), key="tgt_low")
         high = st.text_input(
             "Target (max, for a range)",
