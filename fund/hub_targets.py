@@ -103,6 +103,7 @@ class TargetProgress:
 def _progress(
     session: Session, target: Target, hub: Hub, kpi: Kpi, as_of: date, rows: Rows | Undefined
 ) -> TargetProgress:
+    judged_on = min(as_of, target.deadline)  # after the deadline, the result is fixed
     if isinstance(rows, Undefined):
         series: list[tuple[date, Decimal]] = []
         found: tuple[date, Decimal] | Undefined = rows
@@ -117,7 +118,12 @@ def _progress(
             rows=loaded,
         )
         found = latest_actual(
-            session=session, hub=hub, kpi=kpi, as_of=as_of, since=target.plan_start, rows=loaded
+            session=session,
+            hub=hub,
+            kpi=kpi,
+            as_of=judged_on,
+            since=target.plan_start,
+            rows=loaded,
         )
     if isinstance(found, Undefined):
         actual, actual_on, note = None, None, found.reason
@@ -128,7 +134,13 @@ def _progress(
     elapsed = time_elapsed(as_of=as_of, plan_start=target.plan_start, deadline=target.deadline)
     gap = schedule_gap(attainment=attained, elapsed=elapsed)
     floor = Decimal(1) if kpi.kind == "rank" else Decimal(0)
-    forecast = forecast_at(series, at=target.deadline, level=FORECAST_LEVEL, floor=floor)
+    if as_of >= target.deadline:
+        forecast: Forecast | Undefined = Undefined(
+            f"the deadline {target.deadline.isoformat()} has passed: the value at the deadline "
+            "is the result"
+        )
+    else:
+        forecast = forecast_at(series, at=target.deadline, level=FORECAST_LEVEL, floor=floor)
     status, reason = target_status(
         actual=actual,
         target_low=target.target_low,
@@ -174,6 +186,8 @@ def hub_targets(
     """Every target's progress at ``as_of`` (one hub's, or all hubs'), by hub name and KPI.
 
     The forecast is the trend of the KPI's values in [plan start, as_of], at the deadline.
+    Once the deadline has passed, the target is judged on the value at the deadline (a
+    target reached later was missed), and there is no forecast.
     """
     query = (
         select(Target, Hub, Kpi)

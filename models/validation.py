@@ -47,9 +47,10 @@ def to_decimal(value: Any, *, field: str) -> Decimal:
 
 
 def not_in_future(value: date, *, field: str, today: date | None = None) -> date:
-    """``value`` if it is not after today, else ``ValueError``."""
-    if value > (today or date.today()):
-        raise ValueError(f"{field}: {value.isoformat()} is in the future")
+    """``value`` if it is not after today, else ``ValueError`` (pydantic prefixes ``field``)."""
+    today = today or date.today()
+    if value > today:
+        raise ValueError(f"{value.isoformat()} is in the future (today is {today.isoformat()})")
     return value
 
 
@@ -60,7 +61,8 @@ def describe(error: ValidationError) -> str:
         field = ".".join(str(part) for part in problem["loc"]) or "input"
         message = str(problem["msg"]).removeprefix("Value error, ")
         value = problem.get("input")
-        shown = "" if isinstance(value, dict) or repr(value) in message else f" (value: {value!r})"
+        quiet = isinstance(value, dict) or repr(value) in message or str(value) in message
+        shown = "" if quiet else f" (value: {value!r})"
         lines.append(f"{field}: {message}{shown}")
     return "; ".join(lines)
 
