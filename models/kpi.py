@@ -121,7 +121,7 @@ class KpiObservationCreate(KpiObservationBase):
     @field_validator("observed_on")
     @classmethod
     def _not_future(cls, value: date) -> date:
-        return not_in_future(value, field="observed_on")
+        return not_in_future(value)
 
     @field_validator("value")
     @classmethod

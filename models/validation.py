@@ -46,8 +46,8 @@ def to_decimal(value: Any, *, field: str) -> Decimal:
     return number
 
 
-def not_in_future(value: date, *, field: str, today: date | None = None) -> date:
-    """``value`` if it is not after today, else ``ValueError`` (pydantic prefixes ``field``)."""
+def not_in_future(value: date, *, today: date | None = None) -> date:
+    """``value`` if it is not after today, else ``ValueError`` (pydantic prefixes the field)."""
     today = today or date.today()
     if value > today:
         raise ValueError(f"{value.isoformat()} is in the future (today is {today.isoformat()})")
