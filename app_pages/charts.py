@@ -30,7 +30,9 @@ def bullet_chart(frame: pd.DataFrame) -> alt.LayerChart:
         elapsed=frame["elapsed"].astype(float),
         target=1.0,
     )
-    base = alt.Chart(data).encode(y=alt.Y("label:N", title=None, sort=None))
+    base = alt.Chart(data).encode(
+        y=alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=320))
+    )
     bars = base.mark_bar(height=14).encode(
         x=alt.X(
             "shown:Q",
@@ -105,16 +107,43 @@ def trend_chart(
     return alt.layer(*layers).properties(height=260)
 
 
-def grouped_bar(frame: pd.DataFrame, *, x: str, y: str, color: str, title: str) -> alt.Chart:
+BILLIONS_AXIS = "replace(format(datum.value, '~s'), 'G', 'B')"  # 12G -> 12B
+
+
+def grouped_bar(
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    color: str,
+    title: str,
+    color_order: Sequence[str] | None = None,
+) -> alt.Chart:
     """A stacked bar chart of ``y`` by ``x`` and ``color`` (e.g. funding by year and stage)."""
     return (
         alt.Chart(frame)
         .mark_bar()
         .encode(
             x=alt.X(f"{x}:O", title=None),
-            y=alt.Y(f"{y}:Q", title=title, axis=alt.Axis(format="~s")),
-            color=alt.Color(f"{color}:N"),
+            y=alt.Y(f"{y}:Q", title=title, axis=alt.Axis(labelExpr=BILLIONS_AXIS)),
+            color=alt.Color(f"{color}:N", sort=list(color_order) if color_order else "ascending"),
+            order=alt.Order(f"{color}_rank:Q") if color_order else alt.Undefined,
             tooltip=[f"{x}:O", f"{color}:N", alt.Tooltip(f"{y}:Q", format=",.0f")],
         )
         .properties(height=300)
+    )
+
+
+def horizontal_bar(frame: pd.DataFrame, *, y: str, x: str, color: str, title: str) -> alt.Chart:
+    """Horizontal bars of ``x`` per ``y`` (labels stay readable), coloured by ``color``."""
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            y=alt.Y(f"{y}:N", title=None, sort="-x", axis=alt.Axis(labelLimit=260)),
+            x=alt.X(f"sum({x}):Q", title=title, axis=alt.Axis(tickMinStep=1, format="d")),
+            color=alt.Color(f"{color}:N"),
+            tooltip=[f"{y}:N", f"{color}:N", alt.Tooltip(f"sum({x}):Q", title=title)],
+        )
+        .properties(height=max(120, 24 * frame[y].nunique()))
     )

@@ -105,6 +105,14 @@ def fmt_money(value: Decimal | None, currency: str) -> str:
     return f"{currency} {value:,.{decimals}f}"
 
 
+def fmt_compact(value: Decimal, currency: str) -> str:
+    """Large money in short form for tiles: ``CNY 75.80 bn``, ``CNY 350.2 m``."""
+    for size, suffix in ((Decimal(10) ** 9, "bn"), (Decimal(10) ** 6, "m")):
+        if abs(value) >= size:
+            return f"{currency} {value / size:,.2f} {suffix}"
+    return fmt_money(value, currency)
+
+
 def fmt_pct(value: Decimal | float | Undefined | None, *, signed: bool = False) -> str:
     """``83.3 %``; ``n/a`` with nothing to show."""
     if value is None or isinstance(value, Undefined):

@@ -64,18 +64,30 @@ else:
     metric_cols = st.columns(4)
     metric_cols[0].metric(
         "Total raised",
-        common.fmt_money(total, currency) if currency else "mixed currencies",
-        help="Rounds converted to each hub's currency at the rate as of the round's date.",
+        common.fmt_compact(total, currency) if currency else "mixed currencies",
+        help=(
+            f"{common.fmt_money(total, currency or '')}: rounds converted to each hub's "
+            "currency at the rate as of the round's date."
+        ),
     )
     metric_cols[1].metric("Rounds", f"{len(view.rounds):,}")
     metric_cols[2].metric("Firms funded", f"{view.rounds['firm_id'].nunique():,}")
-    latest = view.growth.dropna(subset=["yoy"]).sort_values("year").tail(1)
+    complete = view.growth[view.growth["year"] < date.today().year]  # a part year misleads
+    latest = complete.dropna(subset=["yoy"]).sort_values("year").tail(1)
     metric_cols[3].metric(
         "Latest year-on-year growth",
         common.fmt_pct(latest["yoy"].iloc[0], signed=True) if len(latest) else "n/a",
-        help="(funding in year t / funding in year t-1) - 1, all chosen hubs together per hub",
+        help=(
+            f"{int(latest['year'].iloc[0])} against the year before: (funding in year t / "
+            "funding in year t-1) - 1, for the last complete year"
+            if len(latest)
+            else "needs two complete years of funding"
+        ),
     )
-    by_period = view.by_period.assign(amount=lambda f: f["amount"].astype(float))
+    rank = {stage: i for i, stage in enumerate(STAGES)}
+    by_period = view.by_period.assign(
+        amount=lambda f: f["amount"].astype(float), stage_rank=lambda f: f["stage"].map(rank)
+    )
     st.altair_chart(
         grouped_bar(
             by_period,
@@ -83,6 +95,7 @@ else:
             y="amount",
             color="stage",
             title=f"raised ({currency or 'hub currency'})",
+            color_order=STAGES,
         ),
         width="stretch",
     )

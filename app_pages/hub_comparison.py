@@ -42,7 +42,7 @@ as_of = common.as_of_picker()
 frame = _comparison(database_url(), as_of)
 
 st.dataframe(
-    frame,
+    frame.drop(columns=["hub_id", "as_of"]),
     hide_index=True,
     width="stretch",
     column_config={

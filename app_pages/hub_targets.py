@@ -9,7 +9,13 @@ import streamlit as st
 from app_pages import common
 from app_pages.charts import STATUS_COLORS, bullet_chart, trend_chart
 from fund.hub_kpis import STATUS_RULES, STATUSES
-from fund.hub_targets import add_observation, hub_targets, targets_frame, update_target
+from fund.hub_targets import (
+    FORECAST_LEVEL,
+    add_observation,
+    hub_targets,
+    targets_frame,
+    update_target,
+)
 from models.db import database_url
 from models.kpi import KpiObservationCreate, TargetUpdate
 from models.queries import all_kpis
@@ -145,11 +151,20 @@ st.caption(
     "Grey tick: share of the plan period elapsed. Colours: "
     + ", ".join(f"{s} ({c})" for s, c in STATUS_COLORS.items())
 )
+shown = frame.assign(
+    actual=[common.fmt_number(v, decimals=0) for v in frame["actual"]],
+    forecast=[common.fmt_number(v) if v is not None else "n/a" for v in frame["forecast"]],
+    forecast_range=[
+        "-" if lo is None else f"{common.fmt_number(lo)} to {common.fmt_number(hi)}"
+        for lo, hi in zip(frame["forecast_low"], frame["forecast_high"], strict=True)
+    ],
+)
 st.dataframe(
-    frame[
+    shown[
         [
             "hub",
             "kpi_name",
+            "unit",
             "target",
             "actual",
             "actual_on",
@@ -157,8 +172,7 @@ st.dataframe(
             "elapsed",
             "gap",
             "forecast",
-            "forecast_low",
-            "forecast_high",
+            "forecast_range",
             "deadline",
             "status",
             "status_reason",
@@ -169,14 +183,14 @@ st.dataframe(
     width="stretch",
     column_config={
         "kpi_name": "KPI",
+        "actual_on": st.column_config.DateColumn("actual as of"),
         "attainment": st.column_config.ProgressColumn(
             "attainment", format="percent", min_value=0.0, max_value=1.0
         ),
         "elapsed": st.column_config.NumberColumn("time elapsed", format="percent"),
         "gap": st.column_config.NumberColumn("schedule gap", format="percent"),
-        "forecast": st.column_config.NumberColumn("forecast at deadline", format="localized"),
-        "forecast_low": st.column_config.NumberColumn("forecast low", format="localized"),
-        "forecast_high": st.column_config.NumberColumn("forecast high", format="localized"),
+        "forecast": "forecast at deadline",
+        "forecast_range": f"forecast range ({FORECAST_LEVEL:.0%})",
         "status_reason": st.column_config.TextColumn("why", width="large"),
     },
 )
@@ -207,7 +221,13 @@ cols = st.columns(4)
 unit = pick.hub_currency if pick.kind == "money" else None
 show = (lambda v: common.fmt_money(v, unit)) if unit else common.fmt_number
 cols[0].metric("Actual", show(pick.actual), help=pick.actual_note or f"as of {pick.actual_on}")
-cols[1].metric("Target", pick.target_text or show(pick.target_low))
+cols[1].metric(
+    "Target",
+    show(pick.target_low)
+    if pick.target_high is None
+    else f"{show(pick.target_low)} to {show(pick.target_high)}",
+    help=f"As the plan states it: {pick.target_text}" if pick.target_text else None,
+)
 cols[2].metric("Attainment", common.fmt_pct(pick.attainment), help=common.explain(pick.attainment))
 cols[3].metric(
     "Forecast at deadline",

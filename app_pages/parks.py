@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common
-from app_pages.charts import grouped_bar
+from app_pages.charts import horizontal_bar
 from fund.ecosystem import parks_frame
 from fund.indicators import parks_summary
 from models.db import database_url
@@ -47,7 +47,8 @@ if len(located) < len(parks):
 by = st.radio("Group by", ["district", "focus"], horizontal=True)
 summary = parks_summary(parks, by=by)
 st.altair_chart(
-    grouped_bar(summary, x=by, y="parks", color="hub", title="parks & clusters"), width="stretch"
+    horizontal_bar(summary, y=by, x="parks", color="hub", title="parks & clusters"),
+    width="stretch",
 )
 st.dataframe(
     summary,
@@ -57,7 +58,7 @@ st.dataframe(
 )
 st.subheader("All parks and clusters")
 st.dataframe(
-    parks.drop(columns=["park_id"]),
+    parks.drop(columns=["park_id", "hub_id"]),
     hide_index=True,
     width="stretch",
     column_config={"occupancy_rate": st.column_config.NumberColumn("occupancy", format="percent")},
