@@ -35,9 +35,9 @@ TRIAL_STATUSES: tuple[str, ...] = ("approved", "testing", "completed", "withdraw
 PARK_KINDS: tuple[str, ...] = ("park", "cluster")
 
 
-def _one_of(value: str, allowed: tuple[str, ...], field: str) -> str:
+def _one_of(value: str, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
-        raise ValueError(f"{field} {value!r} is not one of: {', '.join(allowed)}")
+        raise ValueError(f"{value!r} is not one of: {', '.join(allowed)}")
     return value
 
 
@@ -105,7 +105,7 @@ class ParkCreate(ParkBase):
     @field_validator("kind")
     @classmethod
     def _kind(cls, value: str) -> str:
-        return _one_of(value, PARK_KINDS, "kind")
+        return _one_of(value, PARK_KINDS)
 
     @field_validator("latitude")
     @classmethod
@@ -166,12 +166,12 @@ class FirmCreate(FirmBase):
     @field_validator("sector")
     @classmethod
     def _sector(cls, value: str) -> str:
-        return _one_of(value, SECTORS, "sector")
+        return _one_of(value, SECTORS)
 
     @field_validator("status")
     @classmethod
     def _status(cls, value: str) -> str:
-        return _one_of(value, FIRM_STATUSES, "status")
+        return _one_of(value, FIRM_STATUSES)
 
     @model_validator(mode="after")
     def _consistent(self) -> FirmCreate:
@@ -213,7 +213,7 @@ class FundingRoundCreate(FundingRoundBase):
     @field_validator("stage")
     @classmethod
     def _stage(cls, value: str) -> str:
-        return _one_of(value, STAGES, "stage")
+        return _one_of(value, STAGES)
 
     @field_validator("currency")
     @classmethod
@@ -258,7 +258,7 @@ class TrialProjectCreate(TrialProjectBase):
     @field_validator("status")
     @classmethod
     def _status(cls, value: str) -> str:
-        return _one_of(value, TRIAL_STATUSES, "status")
+        return _one_of(value, TRIAL_STATUSES)
 
 
 class TrialProject(TrialProjectBase, table=True):
