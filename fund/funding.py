@@ -3,41 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 from decimal import Decimal
 
 import pandas as pd
 from sqlmodel import Session, col, select
 
-from models.fx import MAX_RATE_AGE, FxRate, MissingFxRate
+from models.fx import MissingFxRate, RateTable
 from models.hub import Firm, FundingRound, Hub
 
 ROUND_COLUMNS = [
     "round_id", "firm_id", "firm", "hub_id", "hub", "sector", "announced", "year", "stage",
     "amount", "currency", "hub_currency", "fx_rate", "amount_hub", "investors", "is_demo",
 ]  # fmt: skip
-
-
-def _rates(session: Session) -> dict[tuple[str, str], list[tuple[date, Decimal]]]:
-    table: dict[tuple[str, str], list[tuple[date, Decimal]]] = {}
-    for rate in session.exec(select(FxRate).order_by(col(FxRate.on))).all():
-        table.setdefault((rate.base, rate.quote), []).append((rate.on, rate.rate))
-        table.setdefault((rate.quote, rate.base), []).append((rate.on, Decimal(1) / rate.rate))
-    for series in table.values():
-        series.sort(key=lambda item: item[0])
-    return table
-
-
-def _rate(table: dict[tuple[str, str], list[tuple[date, Decimal]]], base: str, quote: str,
-          on: date) -> Decimal:  # fmt: skip
-    if base == quote:
-        return Decimal(1)
-    usable = [r for d, r in table.get((base, quote), []) if on - MAX_RATE_AGE <= d <= on]
-    if not usable:
-        raise MissingFxRate(
-            f"no {base}/{quote} rate on or within {MAX_RATE_AGE.days} days before {on.isoformat()}"
-        )
-    return usable[-1]
 
 
 def rounds_frame(*, session: Session, hub_ids: Iterable[int] | None = None) -> pd.DataFrame:
@@ -55,11 +32,11 @@ def rounds_frame(*, session: Session, hub_ids: Iterable[int] | None = None) -> p
     )
     if hub_ids is not None:
         query = query.where(col(Firm.hub_id).in_(list(hub_ids)))
-    rates = _rates(session)
+    rates = RateTable.load(session=session)
     records = []
     for rnd, firm, hub in session.exec(query).all():
         try:
-            rate = _rate(rates, rnd.currency, hub.currency, rnd.announced)
+            rate = rates.rate(base=rnd.currency, quote=hub.currency, on=rnd.announced)
         except MissingFxRate as exc:
             raise MissingFxRate(f"funding round {rnd.id} ({firm.name_en}): {exc}") from None
         records.append(

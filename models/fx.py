@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -48,27 +50,59 @@ class FxRate(FxRateBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
 
 
-def rate_on(*, session: Session, base: str, quote: str, on: date) -> Decimal:
-    """The rate of ``base`` in ``quote`` as of ``on``: the latest dated on or before it.
+class RateTable:
+    """Dated rates held in memory, for converting many flows with the ``rate_on`` rule.
 
-    A rate older than ``MAX_RATE_AGE`` does not count; the inverse pair is used when only it
-    is stored. Raises ``MissingFxRate`` naming the pair and the date.
+    The rule: the latest rate dated on or before the day, at most ``MAX_RATE_AGE`` old;
+    a stored pair also answers its inverse (1 / rate); a currency in itself is 1.
+    """
+
+    def __init__(self, rates: Iterable[FxRate]) -> None:
+        series: dict[tuple[str, str], list[tuple[date, Decimal]]] = {}
+        for rate in rates:
+            series.setdefault((rate.base, rate.quote), []).append((rate.on, rate.rate))
+            series.setdefault((rate.quote, rate.base), []).append((rate.on, 1 / rate.rate))
+        for points in series.values():
+            points.sort(key=lambda point: point[0])
+        self._dates = {pair: [d for d, _ in points] for pair, points in series.items()}
+        self._rates = {pair: [r for _, r in points] for pair, points in series.items()}
+
+    @classmethod
+    def load(cls, *, session: Session, currencies: Iterable[str] | None = None) -> RateTable:
+        """Every stored rate (or those between ``currencies``)."""
+        query = select(FxRate)
+        if currencies is not None:
+            wanted = list(currencies)
+            query = query.where(col(FxRate.base).in_(wanted), col(FxRate.quote).in_(wanted))
+        return cls(session.exec(query).all())
+
+    def rate(self, *, base: str, quote: str, on: date) -> Decimal:
+        """The rate of ``base`` in ``quote`` as of ``on``, or ``MissingFxRate`` naming both."""
+        if base == quote:
+            return Decimal(1)
+        dates = self._dates.get((base, quote), [])
+        index = bisect_right(dates, on) - 1
+        if index < 0 or dates[index] < on - MAX_RATE_AGE:
+            raise MissingFxRate(
+                f"no {base}/{quote} rate on or within {MAX_RATE_AGE.days} days before "
+                f"{on.isoformat()}"
+            )
+        return self._rates[(base, quote)][index]
+
+
+def rate_on(*, session: Session, base: str, quote: str, on: date) -> Decimal:
+    """The rate of ``base`` in ``quote`` as of ``on`` (the ``RateTable`` rule), from the store.
+
+    Raises ``MissingFxRate`` naming the pair and the date.
     """
     if base == quote:
         return Decimal(1)
-    for b, q, invert in ((base, quote, False), (quote, base, True)):
-        row = session.exec(
-            select(FxRate)
-            .where(FxRate.base == b, FxRate.quote == q, FxRate.on <= on)
-            .where(FxRate.on >= on - MAX_RATE_AGE)
-            .order_by(col(FxRate.on).desc())
-            .limit(1)
-        ).first()
-        if row is not None:
-            return (Decimal(1) / row.rate) if invert else row.rate
-    raise MissingFxRate(
-        f"no {base}/{quote} rate on or within {MAX_RATE_AGE.days} days before {on.isoformat()}"
+    query = (
+        select(FxRate)
+        .where(col(FxRate.base).in_([base, quote]), col(FxRate.quote).in_([base, quote]))
+        .where(FxRate.on <= on, FxRate.on >= on - MAX_RATE_AGE)
     )
+    return RateTable(session.exec(query).all()).rate(base=base, quote=quote, on=on)
 
 
 def convert(*, session: Session, money: Money, to: str, on: date) -> Money:
