@@ -41,9 +41,10 @@ STATUS_RULES = """\
 **How a target's status is set** (evaluated in this order; the first rule that applies wins):
 
 1. **met**: the latest actual reaches the target: actual >= target (the lower end of a range);
-   for a KPI where lower is better (a rank), actual <= target.
-2. **off track**: the deadline has passed (as-of date after the deadline) without reaching the
-   target.
+   for a KPI where lower is better (a rank), actual <= target. Once the deadline has passed,
+   the actual is the value at the deadline: a target reached later was missed.
+2. **off track**: the deadline has passed (as-of date after the deadline) without the target
+   reached by the deadline.
 3. When a trend forecast exists (at least 3 dated values since the plan start, on at least 2
    dates): the least-squares line of the values, extrapolated to the deadline, with its 80%
    prediction range (Student's t, n - 2 degrees of freedom; never below 0, or 1 for a rank):
