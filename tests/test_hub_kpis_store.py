@@ -347,3 +347,23 @@ def test_bureau_writes_are_stored_and_audited(hub_db):
         audit = s.exec(select(AuditLog).order_by(AuditLog.id.desc())).first()
     assert (audit.actor, audit.action, audit.table_name) == ("bureau:li", "update", "target")
     assert audit.new_values == {"target_low": "6", "target_high": None}
+
+
+@pytest.mark.parametrize(
+    ("target", "status", "reason"),
+    [(D(3), "off track", "deadline 2020-12-31 passed"), (D(2), "met", "reaches target 2")],
+)
+def test_after_the_deadline_a_target_is_judged_at_the_deadline(hub_db, target, status, reason):
+    engine, hub_id, _ = hub_db  # parks open 2020-02-15, 2020-06-30 and (late) 2021-01-10
+    deadline = date(2020, 12, 31)
+    with session_scope(engine, actor=BUREAU.audit_name) as s:
+        create_target(
+            session=s, actor=BUREAU,
+            target_in=_target(hub_id, target_low=target, target_high=None, deadline=deadline),
+        )  # fmt: skip
+    with Session(engine) as s:
+        (row,) = hub_targets(session=s, as_of=END)
+    assert (row.actual, row.actual_on) == (D(2), deadline)
+    assert row.series[-1] == (END, D(3))  # the chart still shows what came after
+    assert isinstance(row.forecast, Undefined) and "has passed" in row.forecast.reason
+    assert row.status == status and reason in row.status_reason
