@@ -3,4 +3,4 @@
 Importing the package registers every table on ``SQLModel.metadata`` (Alembic reads it).
 """
 
-from models import audit, fx, hub, kpi  # noqa: F401  (register tables)
+from models import audit, fund, fx, hub, kpi, ledger, monitoring, valuation  # noqa: F401
