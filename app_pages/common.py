@@ -5,21 +5,24 @@ Pages stay thin: they read widgets, call the domain (``fund``/``models``), and r
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from app_pages.charts import BILLIONS_AXIS as BILLIONS_AXIS
 from fund.access import LOCAL_ADMIN, ROLES, Actor
 from fund.results import Undefined
 from models import migrate
 from models.db import database_url, make_engine, session_scope
-from models.queries import all_hubs
+from models.queries import all_funds, all_hubs
 
 EDIT_ROLES = ("bureau", "admin")
 
@@ -124,3 +127,69 @@ def fmt_pct(value: Decimal | float | Undefined | None, *, signed: bool = False) 
 def explain(value: Any) -> str | None:
     """The reason of an ``Undefined`` value, for help text."""
     return value.reason if isinstance(value, Undefined) else None
+
+
+@st.cache_data(ttl=60, max_entries=8, show_spinner=False)
+def fund_names(url: str) -> list[tuple[int, str, str]]:
+    """(id, name, currency) of every fund: shared reference data, not any user's."""
+    with Session(_engine(url)) as session:
+        return all_funds(session=session)
+
+
+def fund_picker() -> tuple[int, str, str] | None:
+    """The fund the page shows (remembered across pages), or None with an empty state."""
+    funds = fund_names(database_url())
+    if not funds:
+        st.info(
+            "No funds in the store yet. Load the demo data with `hubfund demo` on a fresh "
+            "database, or create a fund, its LPs and their commitments."
+        )
+        return None
+    ids = [f[0] for f in funds]
+    by_id = {f[0]: f for f in funds}
+    remembered = st.session_state.get("fund_id")
+    chosen = st.selectbox(
+        "Fund",
+        ids,
+        index=ids.index(remembered) if remembered in ids else 0,
+        format_func=lambda i: by_id[i][1],
+    )
+    st.session_state["fund_id"] = chosen
+    return by_id[chosen]
+
+
+def can_edit_fund(actor: Actor) -> bool:
+    """Whether the page offers the fund manager's forms (the domain checks again on write)."""
+    return actor.role in ("fund_manager", "admin")
+
+
+def download_buttons(frame: Any, *, name: str, key: str) -> None:
+    """CSV (UTF-8 with BOM, for Excel and Chinese names) and Excel downloads of ``frame``."""
+    left, right = st.columns(2)
+    left.download_button(
+        "Download CSV",
+        frame.to_csv(index=False).encode("utf-8-sig"),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+    )
+    buffer = io.BytesIO()
+    naive = frame.copy()
+    for column in naive.columns:  # Excel has no time zones: write UTC wall time
+        if isinstance(naive[column].dtype, pd.DatetimeTZDtype):
+            naive[column] = naive[column].dt.tz_localize(None)
+    naive.to_excel(buffer, index=False)
+    right.download_button(
+        "Download Excel",
+        buffer.getvalue(),
+        file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx",
+    )
+
+
+def fmt_multiple(value: Decimal | float | Undefined | None) -> str:
+    """``1.35x``; ``n/a`` when undefined."""
+    if value is None or isinstance(value, Undefined):
+        return "n/a"
+    return f"{float(value):.2f}x"

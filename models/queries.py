@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
-from models.hub import Hub
+from models.fund import Commitment, Fund, Lp
+from models.hub import Firm, Hub
 from models.kpi import Kpi
 from models.validation import InputError
+from models.valuation import BenchmarkIndex
 
 
 def hub_by_name(*, session: Session, name: str) -> Hub:
@@ -44,3 +46,34 @@ def all_hubs(*, session: Session) -> list[Hub]:
 def all_kpis(*, session: Session) -> list[Kpi]:
     """The KPI catalogue, by code."""
     return list(session.exec(select(Kpi).order_by(col(Kpi.code))).all())
+
+
+def all_funds(*, session: Session) -> list[tuple[int, str, str]]:
+    """Every fund as (id, name, currency), by name."""
+    rows = session.exec(select(Fund).order_by(col(Fund.name))).all()
+    return [(f.id or 0, f.name, f.currency) for f in rows]
+
+
+def fund_parties(*, session: Session, fund_id: int) -> dict[str, list[tuple[int, str]]]:
+    """The names a fund's forms choose from: its committed LPs and the companies it can invest
+    in (its hub's firms first, then every other firm), as (id, name) pairs."""
+    fund = session.get(Fund, fund_id)
+    lps = session.exec(
+        select(Lp)
+        .join(Commitment, col(Commitment.lp_id) == Lp.id)
+        .where(Commitment.fund_id == fund_id)
+        .order_by(col(Lp.name))
+    ).all()
+    firms = session.exec(select(Firm).order_by(col(Firm.name_en), col(Firm.name_zh))).all()
+    local = [f for f in firms if fund is not None and f.hub_id == fund.hub_id]
+    others = [f for f in firms if f not in local]
+    return {
+        "lps": [(lp.id or 0, lp.name) for lp in lps],
+        "firms": [(f.id or 0, f.name_en or f.name_zh or "?") for f in local + others],
+    }
+
+
+def all_indexes(*, session: Session) -> list[tuple[str, str]]:
+    """Every stored benchmark index as (code, name)."""
+    rows = session.exec(select(BenchmarkIndex).order_by(col(BenchmarkIndex.code))).all()
+    return [(i.code, i.name) for i in rows]
