@@ -12,6 +12,8 @@ import pytest
 from sqlmodel import Session, func, select
 from streamlit.testing.v1 import AppTest
 
+from app_pages.navigation import BY_ROLE, FUND, pages_for
+from app_pages.navigation import PAGES as NAV_PAGES
 from fund.access import Actor
 from models.db import make_engine
 from models.hub import Hub
@@ -19,18 +21,9 @@ from models.kpi import KpiObservation, Target
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "streamlit_app.py")
-PAGES = {
-    "hub_targets": "app_pages/hub_targets.py",
-    "hub_comparison": "app_pages/hub_comparison.py",
-    "parks": "app_pages/parks.py",
-    "firms_funding": "app_pages/firms_funding.py",
-}
-TITLES = {
-    "hub_targets": "Hub targets",
-    "hub_comparison": "Hub comparison",
-    "parks": "Parks & clusters",
-    "firms_funding": "Firms & funding",
-}
+PAGES = {name: f"app_pages/{name}.py" for name in NAV_PAGES}
+TITLES = {name: title for name, (title, _) in NAV_PAGES.items()}
+ROLE_PAGES = [(role, page) for role in BY_ROLE for page in pages_for(role)]
 
 
 def _app(url: str, monkeypatch: pytest.MonkeyPatch, role: str = "admin") -> AppTest:
@@ -68,7 +61,7 @@ def test_default_page_for_admin_is_hub_targets(demo_sqlite_url, monkeypatch):
 
 @pytest.mark.parametrize(
     ("role", "first_title"),
-    [("bureau", "Hub targets"), ("fund_manager", "Hub comparison"), ("analyst", "Hub comparison")],
+    [("bureau", "Hub targets"), ("fund_manager", "Fund overview"), ("analyst", "Fund overview")],
 )
 def test_each_role_lands_on_its_first_page(demo_sqlite_url, monkeypatch, role, first_title):
     at = _app(demo_sqlite_url, monkeypatch, role)
@@ -77,8 +70,7 @@ def test_each_role_lands_on_its_first_page(demo_sqlite_url, monkeypatch, role, f
     assert at.title[0].value == first_title
 
 
-@pytest.mark.parametrize("role", ["admin", "bureau", "fund_manager", "analyst"])
-@pytest.mark.parametrize("page", list(PAGES))
+@pytest.mark.parametrize(("role", "page"), ROLE_PAGES)
 def test_every_page_renders_for_every_role(demo_sqlite_url, monkeypatch, role, page):
     _open(_app(demo_sqlite_url, monkeypatch, role), page)
 
@@ -196,4 +188,5 @@ def test_firms_and_funding_totals_in_hub_currency(demo_sqlite_url, monkeypatch):
 @pytest.mark.parametrize("page", list(PAGES))
 def test_every_page_explains_an_empty_store(sqlite_url, monkeypatch, page):
     at = _open(_app(sqlite_url, monkeypatch), page)
-    assert "No hubs in the store yet" in at.info[0].value
+    expected = "No funds in the store yet" if page in FUND else "No hubs in the store yet"
+    assert expected in at.info[0].value
