@@ -1,0 +1,230 @@
+"""What a fund contributes to its hub: crowd-in, local reinvestment, follow-on money, jobs.
+
+Everything is in the fund's currency and as of a date: ledger entries dated after it are
+ignored, and so is a reversal dated after it (the entry it reverses still counts). The
+fund's investments are its *disbursed* ledger investment rows; a reversed row and its
+reversal both drop out, so every sum is net of reversals. A funding round's amount is
+converted to the fund's currency at the rate as of the round's date (the ``models.fx``
+rule, as ``fund.funding.rounds_frame`` does); a missing rate raises ``MissingFxRate``
+naming the round.
+
+- **crowd-in multiple** = (F + co-investors' amount) / F, where F is the fund's money in
+  investments linked to a funding round (``funding_round_id``) and co-investors' amount =
+  sum over those rounds, each counted once however many tranches the fund paid into it,
+  of max(0, round amount - the fund's money in that round). Investments not linked to a
+  round are left out of the multiple and reported as ``unlinked_invested``. Undefined
+  when the fund has no round-linked investment.
+- **local reinvestment ratio** = money invested in local firms / public contribution.
+  A firm is local when it belongs to the fund's hub (``Firm.hub_id == Fund.hub_id``) or,
+  choice made here, when its USCC is registered in the hub's province (characters 3-4 of
+  the USCC, the start of its GB/T 2260 region code, equal the province's code). Public
+  contribution = capital called from public LPs (``Lp.is_public``: guidance funds, city
+  investment groups), distributions not deducted. Undefined when nothing was called from
+  public LPs.
+- **follow-on raised** = rounds of the companies the fund invested in (held today or not),
+  announced strictly after the fund's first cheque into the company and on or before the
+  as-of date, leaving out rounds the fund put money in; their sum and their count.
+- **jobs** = employees (the firm's current figure; None counts 0) of the companies the
+  fund still holds (cost not fully released by exits and write-offs), and of those among
+  them that belong to the fund's hub (by ``hub_id`` only).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+from sqlmodel import Session, col, select
+
+from fund.ledger import fund_of
+from fund.positions import ledger_frame, positions
+from fund.results import Undefined
+from models.fund import PUBLIC_LP_KINDS, Fund, Lp
+from models.fx import MissingFxRate, RateTable
+from models.hub import Firm, FundingRound, Hub
+from models.queries import hub_by_id
+
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+# GB/T 2260 province-level codes (the first two digits of a region code), by English and
+# Chinese name.
+PROVINCES: tuple[tuple[str, str, str], ...] = (
+    ("11", "Beijing", "北京"), ("12", "Tianjin", "天津"), ("13", "Hebei", "河北"),
+    ("14", "Shanxi", "山西"), ("15", "Inner Mongolia", "内蒙古"), ("21", "Liaoning", "辽宁"),
+    ("22", "Jilin", "吉林"), ("23", "Heilongjiang", "黑龙江"), ("31", "Shanghai", "上海"),
+    ("32", "Jiangsu", "江苏"), ("33", "Zhejiang", "浙江"), ("34", "Anhui", "安徽"),
+    ("35", "Fujian", "福建"), ("36", "Jiangxi", "江西"), ("37", "Shandong", "山东"),
+    ("41", "Henan", "河南"), ("42", "Hubei", "湖北"), ("43", "Hunan", "湖南"),
+    ("44", "Guangdong", "广东"), ("45", "Guangxi", "广西"), ("46", "Hainan", "海南"),
+    ("50", "Chongqing", "重庆"), ("51", "Sichuan", "四川"), ("52", "Guizhou", "贵州"),
+    ("53", "Yunnan", "云南"), ("54", "Tibet", "西藏"), ("61", "Shaanxi", "陕西"),
+    ("62", "Gansu", "甘肃"), ("63", "Qinghai", "青海"), ("64", "Ningxia", "宁夏"),
+    ("65", "Xinjiang", "新疆"),
+)  # fmt: skip
+PROVINCE_CODES = {name.casefold(): code for code, *names in PROVINCES for name in names}
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One fund's contribution to its hub as of ``as_of`` (the module docstring defines each
+    figure). Money in ``currency``, the fund's currency."""
+
+    fund_id: int
+    fund: str
+    hub: str | None
+    currency: str
+    as_of: date
+    fund_invested: Decimal
+    crowd_in: Decimal | Undefined
+    co_investment: Decimal
+    rounds_counted: int
+    unlinked_invested: Decimal
+    local_invested: Decimal
+    public_contribution: Decimal
+    local_reinvestment: Decimal | Undefined
+    follow_on_raised: Decimal
+    follow_on_rounds: int
+    portfolio_jobs: int
+    portfolio_jobs_in_hub: int
+    portfolio_companies: int
+
+
+def _sum(values: Iterable[Any]) -> Decimal:
+    return sum((Decimal(v) for v in values), ZERO)
+
+
+def _effective(entries: pd.DataFrame, entry_type: str) -> pd.DataFrame:
+    """The entries of ``entry_type`` that stand: neither a reversal nor reversed."""
+    reversed_ids = {int(i) for i in entries["reverses_id"].dropna()}
+    rows = entries[(entries["entry_type"] == entry_type) & entries["reverses_id"].isna()]
+    return rows[~rows["id"].isin(reversed_ids)]
+
+
+def province_code(hub: Hub | None) -> str | None:
+    """The GB/T 2260 two-digit code of the hub's province (English or Chinese name), or None."""
+    return None if hub is None else PROVINCE_CODES.get(hub.province.strip().casefold())
+
+
+def is_local(firm: Firm, hub: Hub | None) -> bool:
+    """Whether ``firm`` is local to ``hub``: in the hub, or registered in its province."""
+    if hub is None:
+        return False
+    code = province_code(hub)
+    registered = bool(code and firm.uscc and len(firm.uscc) == 18 and firm.uscc[2:4] == code)
+    return firm.hub_id == hub.id or registered
+
+
+class _Rounds:
+    """Funding rounds of the portfolio, each amount in the fund's currency."""
+
+    def __init__(self, session: Session, firm_ids: list[int], currency: str) -> None:
+        query = select(FundingRound).where(col(FundingRound.firm_id).in_(firm_ids))
+        self.rounds = list(session.exec(query.order_by(col(FundingRound.announced))).all())
+        self.by_id = {r.id: r for r in self.rounds}
+        self.rates = RateTable.load(session=session)
+        self.currency = currency
+
+    def amount(self, rnd: FundingRound) -> Decimal:
+        try:
+            rate = self.rates.rate(base=rnd.currency, quote=self.currency, on=rnd.announced)
+        except MissingFxRate as exc:
+            raise MissingFxRate(f"funding round {rnd.id} (company {rnd.firm_id}): {exc}") from None
+        return (rnd.amount * rate).quantize(CENT)
+
+
+def _contribution(session: Session, fund: Fund, hub: Hub | None, as_of: date) -> Contribution:
+    entries = ledger_frame(session=session, fund_ids=[fund.id or 0], until=as_of)
+    invested = _effective(entries, "investment")
+    firm_ids = sorted({int(i) for i in invested["firm_id"]})
+    firms = {f.id: f for f in session.exec(select(Firm).where(col(Firm.id).in_(firm_ids))).all()}
+    rounds = _Rounds(session, firm_ids, fund.currency)
+
+    in_round: dict[int, Decimal] = {}
+    linked = invested[invested["funding_round_id"].notna()]
+    for round_id, amount in zip(linked["funding_round_id"], linked["amount_fund"], strict=True):
+        in_round[int(round_id)] = in_round.get(int(round_id), ZERO) + Decimal(amount)
+    in_round = {r: a for r, a in in_round.items() if a > 0}
+    fund_in_rounds = _sum(in_round.values())
+    co_investment = _sum(
+        max(ZERO, rounds.amount(rounds.by_id[r]) - amount) for r, amount in in_round.items()
+    )
+    crowd_in: Decimal | Undefined = Undefined("no disbursed investment linked to a funding round")
+    if fund_in_rounds > 0:
+        crowd_in = (fund_in_rounds + co_investment) / fund_in_rounds
+
+    local_ids = [i for i, firm in firms.items() if is_local(firm, hub)]
+    local_invested = _sum(invested[invested["firm_id"].isin(local_ids)]["amount_fund"])
+    public_ids = session.exec(select(Lp.id).where(col(Lp.kind).in_(PUBLIC_LP_KINDS))).all()
+    calls = _effective(entries, "capital_call")
+    public = _sum(calls[calls["lp_id"].isin(list(public_ids))]["amount_fund"])
+    local_ratio: Decimal | Undefined = Undefined(f"no capital called from public LPs by {as_of}")
+    if public > 0:
+        local_ratio = local_invested / public
+
+    first = invested.groupby("firm_id")["entry_date"].min().to_dict()
+    later = [
+        r for r in rounds.rounds if r.id not in in_round and first[r.firm_id] < r.announced <= as_of
+    ]
+    held = [i for i, p in positions(entries).items() if p.remaining_cost > 0 and i in firms]
+    return Contribution(
+        fund_id=fund.id or 0,
+        fund=fund.name,
+        hub=hub.name if hub else None,
+        currency=fund.currency,
+        as_of=as_of,
+        fund_invested=_sum(invested["amount_fund"]),
+        crowd_in=crowd_in,
+        co_investment=co_investment,
+        rounds_counted=len(in_round),
+        unlinked_invested=_sum(invested[invested["funding_round_id"].isna()]["amount_fund"]),
+        local_invested=local_invested,
+        public_contribution=public,
+        local_reinvestment=local_ratio,
+        follow_on_raised=_sum(rounds.amount(r) for r in later),
+        follow_on_rounds=len(later),
+        portfolio_jobs=sum(firms[i].employees or 0 for i in held),
+        portfolio_jobs_in_hub=sum(
+            firms[i].employees or 0 for i in held if hub and firms[i].hub_id == hub.id
+        ),
+        portfolio_companies=len(held),
+    )
+
+
+def fund_contribution(*, session: Session, fund_id: int, as_of: date) -> Contribution:
+    """Fund ``fund_id``'s contribution to its hub as of ``as_of`` (see the module docstring)."""
+    fund = fund_of(session=session, fund_id=fund_id)
+    hub = session.get(Hub, fund.hub_id) if fund.hub_id is not None else None
+    return _contribution(session, fund, hub, as_of)
+
+
+def hub_contribution(*, session: Session, hub_id: int, as_of: date) -> list[Contribution]:
+    """The contribution of every fund of hub ``hub_id`` (``Fund.hub_id``), by fund name."""
+    hub = hub_by_id(session=session, hub_id=hub_id)
+    funds = session.exec(select(Fund).where(Fund.hub_id == hub_id).order_by(col(Fund.name)))
+    return [_contribution(session, fund, hub, as_of) for fund in funds.all()]
+
+
+NOTED = ("crowd_in", "local_reinvestment")
+
+
+def contribution_frame(rows: Iterable[Contribution]) -> pd.DataFrame:
+    """One row per contribution, the fields as columns. An undefined ratio is None, with the
+    reason in ``<field>_note`` (None when defined)."""
+    columns: list[str] = []
+    for f in fields(Contribution):
+        columns += [f.name, f"{f.name}_note"] if f.name in NOTED else [f.name]
+    records = []
+    for row in rows:
+        record: dict[str, Any] = {}
+        for f in fields(row):
+            value = getattr(row, f.name)
+            record[f.name] = None if isinstance(value, Undefined) else value
+            if f.name in NOTED:
+                record[f"{f.name}_note"] = value.reason if isinstance(value, Undefined) else None
+        records.append(record)
+    ints = {f.name: "int64" for f in fields(Contribution) if f.type == "int"}
+    return pd.DataFrame(records, columns=columns, dtype=object).astype(ints)
