@@ -10,14 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common
-from fund.monitoring import (
-    CompanyReportInput,
-    import_reports,
-    overdue,
-    record_report,
-    report_template,
-    reports_frame,
-)
+from fund.monitoring import CompanyReportInput, overdue, record_report, reports_frame
+from fund.monitoring_io import import_reports, report_template
 from models.db import database_url
 from models.queries import fund_parties
 from models.validation import InputError, check

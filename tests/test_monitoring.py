@@ -18,14 +18,12 @@ from fund.monitoring import (
     REPORT_COLUMNS,
     CompanyReportInput,
     define_metric,
-    import_reports,
-    last_quarter_end,
     overdue,
     record_report,
-    report_template,
     reports_frame,
     runway_months,
 )
+from fund.monitoring_io import import_reports, last_quarter_end, report_template
 from fund.results import Undefined
 from models.audit import AuditLog
 from models.db import session_scope
