@@ -16,7 +16,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from fund.access import Actor, require
-from fund.positions import cash_balance, ledger_frame, position_of
+from fund.positions import cash_on, ledger_frame, position_of
 from models.fund import Commitment, Fund, Lp
 from models.fx import MissingFxRate, rate_on
 from models.hub import Firm, FundingRound
@@ -126,9 +126,7 @@ def record_distribution(
     """Append a distribution to one LP; refused when it exceeds the cash the fund holds."""
     fund, fields = _entry(session, actor, distribution_in, "record a distribution")
     _committed_lp(session, fund, distribution_in.lp_id)
-    held = cash_balance(
-        ledger_frame(session=session, fund_ids=[fund.id or 0], until=distribution_in.entry_date)
-    )
+    held = cash_on(session=session, fund_id=fund.id or 0, on=distribution_in.entry_date)
     if fields["amount_fund"] > held:
         raise InputError(
             f"amount: {fields['amount_fund']:,} {fund.currency} is more than the {held:,} "
@@ -178,7 +176,12 @@ def record_investment(
                 f"funding_round_id: {investment_in.funding_round_id!r} is not a round of "
                 f"company {investment_in.firm_id}"
             )
-    entries = ledger_frame(session=session, fund_ids=[fund.id or 0])
+    entries = ledger_frame(
+        session=session,
+        fund_ids=[fund.id or 0],
+        until=investment_in.entry_date,
+        firm_id=investment_in.firm_id,
+    )
     held = position_of(entries, investment_in.firm_id).invested > 0
     post = investment_in.post_money
     return _append(
@@ -219,7 +222,12 @@ def record_proceeds(
     stated), a partial exit (``cost_released`` required), a dividend or interest."""
     fund, fields = _entry(session, actor, proceeds_in, "record proceeds")
     _firm(session, proceeds_in.firm_id)
-    entries = ledger_frame(session=session, fund_ids=[fund.id or 0], until=proceeds_in.entry_date)
+    entries = ledger_frame(
+        session=session,
+        fund_ids=[fund.id or 0],
+        until=proceeds_in.entry_date,
+        firm_id=proceeds_in.firm_id,
+    )
     released = None
     if proceeds_in.category in ("exit", "partial_exit"):
         if proceeds_in.category == "partial_exit" and proceeds_in.cost_released is None:
@@ -248,7 +256,12 @@ def record_write_off(
     require(actor, *WRITERS, action="record a write-off")
     fund = fund_of(session=session, fund_id=write_off_in.fund_id)
     _dated_after_vintage(fund, write_off_in.entry_date)
-    entries = ledger_frame(session=session, fund_ids=[fund.id or 0], until=write_off_in.entry_date)
+    entries = ledger_frame(
+        session=session,
+        fund_ids=[fund.id or 0],
+        until=write_off_in.entry_date,
+        firm_id=write_off_in.firm_id,
+    )
     released = _release(
         entries, fund, write_off_in.firm_id, write_off_in.cost_released, write_off_in.entry_date
     )

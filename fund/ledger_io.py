@@ -195,20 +195,6 @@ def _record(session: Session, actor: Actor, row: ParsedRow, books: Books) -> Non
     row.entry_id = recorded.id
 
 
-def _begin(session: Session) -> None:
-    """Make sure a real transaction is open before the first SAVEPOINT.
-
-    pysqlite (Python < 3.12, legacy transaction control) emits no BEGIN before a SAVEPOINT, so
-    the first SAVEPOINT would open the transaction itself and its RELEASE would COMMIT: the
-    rows of an import that later fails would stay. Postgres needs nothing.
-    """
-    connection = session.connection()
-    if connection.dialect.name == "sqlite":
-        raw: Any = connection.connection.dbapi_connection
-        if raw is not None and not raw.in_transaction:
-            connection.exec_driver_sql("BEGIN")
-
-
 def import_ledger(
     *, session: Session, actor: Actor, fund_id: int, data: bytes, filename: str
 ) -> ImportResult:
@@ -237,7 +223,6 @@ def import_ledger(
             _link_reversal(row, by_ref, books)
             if row.ok:
                 _compare(row, books)
-    _begin(session)
     with session.begin_nested():
         pending = [row for row in rows if row.ok and not row.skipped]
         for row in sorted(pending, key=lambda r: (r.entry_date, r.line)):

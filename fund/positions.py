@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 import pandas as pd
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from models.ledger import CASH_IN, CASH_OUT, LedgerEntry, LedgerEntryBase
 
@@ -22,14 +22,21 @@ LEDGER_COLUMNS = ["id", *LedgerEntryBase.model_fields, "recorded_at", "recorded_
 
 
 def ledger_frame(
-    *, session: Session, fund_ids: Iterable[int] | None = None, until: date | None = None
+    *,
+    session: Session,
+    fund_ids: Iterable[int] | None = None,
+    until: date | None = None,
+    firm_id: int | None = None,
 ) -> pd.DataFrame:
-    """Every ledger entry (reversals included) of the funds, dated on or before ``until``."""
+    """Every ledger entry (reversals included) of the funds, dated on or before ``until``
+    (and only those of company ``firm_id`` when given)."""
     query = select(LedgerEntry).order_by(col(LedgerEntry.entry_date), col(LedgerEntry.id))
     if fund_ids is not None:
         query = query.where(col(LedgerEntry.fund_id).in_(list(fund_ids)))
     if until is not None:
         query = query.where(LedgerEntry.entry_date <= until)
+    if firm_id is not None:
+        query = query.where(LedgerEntry.firm_id == firm_id)
     rows = [{c: getattr(e, c) for c in LEDGER_COLUMNS} for e in session.exec(query).all()]
     return pd.DataFrame.from_records(rows, columns=LEDGER_COLUMNS)
 
@@ -43,6 +50,19 @@ def cash_balance(entries: pd.DataFrame) -> Decimal:
     cash_in = entries[entries["entry_type"].isin(CASH_IN)]["amount_fund"]
     cash_out = entries[entries["entry_type"].isin(CASH_OUT)]["amount_fund"]
     return _sum(cash_in) - _sum(cash_out)
+
+
+def cash_on(*, session: Session, fund_id: int, on: date) -> Decimal:
+    """The fund's cash at the end of ``on`` (``cash_balance`` of its entries, summed in SQL)."""
+    query = (
+        select(LedgerEntry.entry_type, func.sum(LedgerEntry.amount_fund))
+        .where(LedgerEntry.fund_id == fund_id, LedgerEntry.entry_date <= on)
+        .group_by(col(LedgerEntry.entry_type))
+    )
+    totals = {kind: Decimal(total or 0) for kind, total in session.exec(query).all()}
+    return sum((totals.get(k, ZERO) for k in CASH_IN), ZERO) - sum(
+        (totals.get(k, ZERO) for k in CASH_OUT), ZERO
+    )
 
 
 @dataclass(frozen=True)

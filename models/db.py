@@ -29,13 +29,23 @@ def normalize_url(url: str) -> str:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    """WAL for concurrent readers, a 5 s busy timeout, and enforced foreign keys."""
+    """WAL for concurrent readers, a 5 s busy timeout, and enforced foreign keys.
+
+    pysqlite's own transaction handling is switched off (``isolation_level = None``) and
+    SQLAlchemy emits BEGIN itself (``_sqlite_begin``): otherwise a SAVEPOINT opened first
+    would start the transaction and its RELEASE would commit (SQLAlchemy's pysqlite recipe).
+    """
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
 
 
 def make_engine(url: str | None = None) -> Engine:
@@ -47,6 +57,7 @@ def make_engine(url: str | None = None) -> Engine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 

@@ -165,6 +165,7 @@ class ReversalCreate(SQLModel):
     entry_id: int
     entry_date: date
     memo: str
+    external_ref: str | None = None
 
     @field_validator("entry_date")
     @classmethod
