@@ -32,7 +32,9 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-demo: install
+demo: install  # a fresh default SQLite store with the demo data (the ledger is append-only)
+	@if [ -n "$$DATABASE_URL" ]; then echo "make demo rebuilds ./data/hubfund.db only; unset DATABASE_URL" >&2; exit 2; fi
+	rm -f data/hubfund.db data/hubfund.db-wal data/hubfund.db-shm
 	$(BIN)/hubfund migrate
 	$(BIN)/hubfund demo
 

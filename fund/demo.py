@@ -3,6 +3,9 @@
 Every row goes through its ``...Create`` model before anything is written, so a bad fact is
 refused with a message naming the row, the field and the value, and the database is left as
 it was. Writes go through the caller's session (one transaction; the audit log records them).
+The hub side is written first, then the fund side (``fund.demo_funds``: funds, LPs, ledger
+through ``fund.ledger``, marks, reports, a synthetic benchmark). The ledger is append-only, so
+a database holding ledger entries is never reloaded: load the demo into a fresh one.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from typing import Any
 
 from sqlmodel import Session, SQLModel, func, select
 
+from fund.demo_funds import FUND_TABLES, plan_demo_funds, write_demo_funds
 from fund.demo_generate import DemoData, generate
 from models.fx import FxRate, FxRateCreate
 from models.hub import (
@@ -37,7 +41,7 @@ DEMO_SEED = 20191207  # the day the Beijing trial's 46 projects were revealed (s
 
 @dataclass(frozen=True)
 class DemoSummary:
-    """How many rows each hub-side table holds."""
+    """How many rows each demo table holds (hub side, then fund side)."""
 
     hubs: int = 0
     parks: int = 0
@@ -48,6 +52,15 @@ class DemoSummary:
     targets: int = 0
     observations: int = 0
     fx_rates: int = 0
+    funds: int = 0
+    lps: int = 0
+    commitments: int = 0
+    ledger_entries: int = 0
+    valuation_marks: int = 0
+    benchmark_indexes: int = 0
+    index_levels: int = 0
+    metric_definitions: int = 0
+    company_reports: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -79,18 +92,27 @@ PLACEHOLDER_ID = 1  # foreign keys while validating, before the referenced rows 
 
 Staged = dict[str, list[tuple[SQLModel, dict[str, Any]]]]
 
-# What ``load_demo()`` writes with the default seed (only the round count depends on the seed).
+LEDGER_REFUSAL = (
+    "demo: the database holds {n} ledger entries and the ledger is append-only (they cannot be "
+    "deleted): reload the demo into a fresh database, e.g. delete data/hubfund.db and run "
+    "hubfund demo"
+)
+
+# What ``load_demo()`` writes with the default seed (the rounds and the fund side depend on it).
 DEMO_COUNTS = DemoSummary(
     hubs=4, parks=15, firms=407, funding_rounds=830, trial_approvals=10, trial_projects=60,
-    targets=8, observations=63, fx_rates=198,
+    targets=8, observations=63, fx_rates=198, funds=2, lps=9, commitments=10,
+    ledger_entries=724, valuation_marks=255, benchmark_indexes=1, index_levels=102,
+    metric_definitions=5, company_reports=472,
 )  # fmt: skip
 
 
 def count_rows(*, session: Session) -> DemoSummary:
-    """The number of rows in each hub-side table."""
+    """The number of rows in each demo table (hub side and fund side)."""
+    tables = {name: table for name, (_, table) in MODELS.items()} | FUND_TABLES
     counts = {
         name: int(session.exec(select(func.count()).select_from(table)).one())
-        for name, (_, table) in MODELS.items()
+        for name, table in tables.items()
     }
     return DemoSummary(**counts)
 
@@ -103,7 +125,16 @@ def has_hub_data(*, session: Session) -> bool:
 
 
 def clear_demo(*, session: Session) -> None:
-    """Delete every hub-side row through ``session`` (so the audit log records each one)."""
+    """Delete every fund-side, then hub-side row through ``session`` (so the audit log records
+    each one). Refused (``InputError``) when the ledger holds entries: they cannot be deleted.
+    """
+    entries = session.exec(select(func.count()).select_from(FUND_TABLES["ledger_entries"])).one()
+    if entries:
+        raise InputError(LEDGER_REFUSAL.format(n=entries))
+    for table in FUND_TABLES.values():
+        for row in session.exec(select(table)).all():
+            session.delete(row)
+        session.flush()
     for name in CLEAR_ORDER:
         table = MODELS[name][1]
         for row in session.exec(select(table)).all():
@@ -170,9 +201,11 @@ def _write(session: Session, staged: Staged) -> None:
 def load_demo(*, session: Session, seed: int = DEMO_SEED, replace: bool = False) -> DemoSummary:
     """Load the demo data set into ``session`` and return the row counts.
 
-    Refuses (``InputError``) when the database already holds hub data, unless ``replace``:
-    then every hub-side row is deleted first. Every row is validated before anything is
-    written; a bad fact raises ``InputError`` naming the row, the field and the value.
+    Refuses (``InputError``) when the database already holds demo-table data, unless
+    ``replace``: then every fund-side and hub-side row is deleted first, which is refused when
+    the ledger holds entries (append-only: load into a fresh database instead). Every row is
+    validated before anything is written; a bad fact raises ``InputError`` naming the row, the
+    field and the value.
     """
     present = count_rows(session=session)
     if any(present.as_dict().values()) and not replace:
@@ -180,8 +213,11 @@ def load_demo(*, session: Session, seed: int = DEMO_SEED, replace: bool = False)
             f"demo: the database already holds hub data ({present}); "
             "load with replace=True (hubfund demo) to replace it"
         )
-    staged = _stage(generate(seed), session)
+    data = generate(seed)
+    staged = _stage(data, session)
+    funds = plan_demo_funds(data, seed)
     if replace:
         clear_demo(session=session)
     _write(session, staged)
+    write_demo_funds(session=session, plan=funds, data=data)
     return count_rows(session=session)

@@ -76,10 +76,11 @@ def test_demo_if_empty_loads_once(fresh, capsys):
     assert _rows(fresh)[2] == audit  # nothing written the second time
 
 
-def test_demo_without_if_empty_replaces(demo, capsys):
-    assert main(["demo", "--seed", "7"]) == 0
-    assert "seed 7" in capsys.readouterr().out
-    assert _summary(demo).firms == DEMO_COUNTS.firms
+def test_demo_reload_is_refused_once_the_ledger_has_entries(demo, capsys):
+    before = _summary(demo)
+    assert main(["demo", "--seed", "7"]) == 2
+    assert "append-only" in capsys.readouterr().err
+    assert _summary(demo) == before
 
 
 def test_kpis_table(demo, capsys):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections import defaultdict
 from datetime import date
@@ -12,7 +13,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, func, select
 from stdnum.cn import uscc as stdnum_uscc
 
-from fund import demo_facts
+from fund import demo, demo_facts
 from fund.demo import DEMO_COUNTS, DEMO_SEED, count_rows, has_hub_data, load_demo
 from fund.demo_facts import DEMO_END, SEEDS
 from fund.demo_firms import RENOWNED_AT, RENOWNED_CRITERION
@@ -54,6 +55,9 @@ def test_load_demo_gives_the_documented_counts(empty_db):
     assert summary.as_dict() == {
         "hubs": 4, "parks": 15, "firms": 407, "funding_rounds": 830, "trial_approvals": 10,
         "trial_projects": 60, "targets": 8, "observations": 63, "fx_rates": 198,
+        "funds": 2, "lps": 9, "commitments": 10, "ledger_entries": 724, "valuation_marks": 255,
+        "benchmark_indexes": 1, "index_levels": 102, "metric_definitions": 5,
+        "company_reports": 472,
     }  # fmt: skip
     assert _counts(empty_db) == DEMO_COUNTS
     with Session(empty_db) as session:
@@ -192,13 +196,26 @@ def test_second_load_is_refused_unless_replacing(empty_db):
     with pytest.raises(InputError, match="already holds hub data"):
         _load(empty_db)
     assert _counts(empty_db) == DEMO_COUNTS
-    assert _load(empty_db, replace=True) == DEMO_COUNTS
+    with pytest.raises(InputError, match="append-only"):  # the ledger cannot be deleted
+        _load(empty_db, replace=True)
     assert _counts(empty_db) == DEMO_COUNTS
+
+
+def test_replace_deletes_every_row_when_the_ledger_is_empty(empty_db, monkeypatch):
+    real = demo.write_demo_funds  # load everything but the ledger, so replacing may delete
+
+    def without_ledger(*, session, plan, data):
+        real(session=session, plan=dataclasses.replace(plan, ops=[]), data=data)
+
+    monkeypatch.setattr(demo, "write_demo_funds", without_ledger)
+    loaded = _load(empty_db)
+    assert loaded == dataclasses.replace(DEMO_COUNTS, ledger_entries=0)
+    assert _load(empty_db, replace=True) == loaded
     with Session(empty_db) as session:
         deletes = session.exec(
             select(func.count()).select_from(AuditLog).where(AuditLog.action == "delete")
         ).one()
-    assert deletes == sum(DEMO_COUNTS.as_dict().values())
+    assert deletes == sum(loaded.as_dict().values())
 
 
 def test_a_bad_fact_is_refused_and_nothing_is_written(empty_db, monkeypatch):
