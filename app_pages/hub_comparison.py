@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common
+from fund.contribution import contribution_frame, hub_contribution
 from fund.ecosystem import trials_summary
 from fund.hub_indicators import hub_comparison
 from models.db import database_url
@@ -32,6 +33,21 @@ def _comparison(url: str, as_of: date) -> pd.DataFrame:
 @st.cache_data(ttl=60, max_entries=4, show_spinner=False)
 def _trials(url: str) -> object:
     return common.read(trials_summary)
+
+
+@st.cache_data(ttl=60, max_entries=16, show_spinner=False)
+def _contributions(url: str, as_of: date) -> pd.DataFrame:
+    rows = [
+        row
+        for hub_id, _, _ in common.hubs()
+        for row in common.read(hub_contribution, hub_id=hub_id, as_of=as_of)
+    ]
+    return contribution_frame(rows).astype(
+        {
+            c: float
+            for c in ("fund_invested", "co_investment", "public_contribution", "follow_on_raised")
+        }
+    )
 
 
 st.title("Hub comparison")
@@ -98,3 +114,51 @@ with right:
         st.info("No province-level trial approvals recorded yet.")
     else:
         st.dataframe(trials.provinces, hide_index=True, width="stretch")
+
+st.subheader("What the development funds contribute")
+contributions = _contributions(database_url(), as_of)
+if contributions.empty:
+    st.info("No fund is attached to a hub yet: a fund's contribution shows here once it invests.")
+else:
+    st.dataframe(
+        contributions[
+            [
+                "fund",
+                "hub",
+                "currency",
+                "fund_invested",
+                "crowd_in",
+                "co_investment",
+                "rounds_counted",
+                "local_reinvestment",
+                "public_contribution",
+                "follow_on_raised",
+                "follow_on_rounds",
+                "portfolio_companies",
+                "portfolio_jobs",
+                "portfolio_jobs_in_hub",
+            ]
+        ],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "crowd_in": st.column_config.NumberColumn("crowd-in multiple", format="%.2fx"),
+            "local_reinvestment": st.column_config.NumberColumn(
+                "local reinvestment", format="%.2fx"
+            ),
+            "fund_invested": st.column_config.NumberColumn("invested", format="localized"),
+            "co_investment": st.column_config.NumberColumn("co-investment", format="localized"),
+            "public_contribution": st.column_config.NumberColumn(
+                "public money called", format="localized"
+            ),
+            "follow_on_raised": st.column_config.NumberColumn(
+                "follow-on raised", format="localized"
+            ),
+        },
+    )
+    st.caption(
+        "Crowd-in: (fund + co-investors in the same rounds) / fund, disbursed amounts, each "
+        "round once. Local reinvestment: invested in firms of the fund's hub / capital called "
+        "from public LPs. Follow-on: portfolio companies' later rounds after the fund's first "
+        "cheque. Jobs: employees of companies still held."
+    )

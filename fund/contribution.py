@@ -32,7 +32,7 @@ naming the round.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -42,7 +42,7 @@ from sqlmodel import Session, col, select
 
 from fund.ledger import fund_of
 from fund.positions import ledger_frame, positions
-from fund.results import Undefined
+from fund.results import Undefined, undefined_frame
 from models.fund import PUBLIC_LP_KINDS, Fund, Lp
 from models.fx import MissingFxRate, RateTable
 from models.hub import Firm, FundingRound, Hub
@@ -214,17 +214,4 @@ NOTED = ("crowd_in", "local_reinvestment")
 def contribution_frame(rows: Iterable[Contribution]) -> pd.DataFrame:
     """One row per contribution, the fields as columns. An undefined ratio is None, with the
     reason in ``<field>_note`` (None when defined)."""
-    columns: list[str] = []
-    for f in fields(Contribution):
-        columns += [f.name, f"{f.name}_note"] if f.name in NOTED else [f.name]
-    records = []
-    for row in rows:
-        record: dict[str, Any] = {}
-        for f in fields(row):
-            value = getattr(row, f.name)
-            record[f.name] = None if isinstance(value, Undefined) else value
-            if f.name in NOTED:
-                record[f"{f.name}_note"] = value.reason if isinstance(value, Undefined) else None
-        records.append(record)
-    ints = {f.name: "int64" for f in fields(Contribution) if f.type == "int"}
-    return pd.DataFrame(records, columns=columns, dtype=object).astype(ints)
+    return undefined_frame(rows, Contribution, NOTED)

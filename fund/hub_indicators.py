@@ -6,10 +6,9 @@ Loads the hub-side frames once (``fund.ecosystem``) and applies the definitions 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 import pandas as pd
 from sqlmodel import Session, col, select
@@ -18,14 +17,13 @@ from fund import indicators as ind
 from fund.ecosystem import (
     GFCI_KPI,
     firms_frame,
-    frame_of,
     hhi_by,
     hubs_in,
     parks_frame,
     projects_frame,
 )
 from fund.funding import rounds_frame
-from fund.results import Undefined
+from fund.results import Undefined, undefined_frame
 from models.hub import Hub
 from models.kpi import KpiObservation
 from models.queries import hub_by_id
@@ -155,9 +153,14 @@ def ecosystem_indicators(*, session: Session, hub_id: int, as_of: date) -> Ecosy
 
 
 NOTED = (
-    "funding_growth_12m", "survival_3y", "survival_5y", "birth_rate", "hhi_sector_firms",
-    "hhi_district_firms", "hhi_stage_funding",
-)  # fmt: skip
+    "funding_growth_12m",
+    "survival_3y",
+    "survival_5y",
+    "birth_rate",
+    "hhi_sector_firms",
+    "hhi_district_firms",
+    "hhi_stage_funding",
+)
 
 
 def hub_comparison(*, session: Session, as_of: date) -> pd.DataFrame:
@@ -168,18 +171,6 @@ def hub_comparison(*, session: Session, as_of: date) -> pd.DataFrame:
     """
     hubs = hubs_in(session, None)
     store = _load(session, [h.id for h in hubs if h.id is not None])
-    columns: list[str] = []
-    for f in fields(EcosystemIndicators):
-        columns += [f.name, f"{f.name}_note"] if f.name in NOTED else [f.name]
-    rows = []
-    for hub in hubs:
-        result = _indicators(hub, store, as_of)
-        row: dict[str, Any] = {}
-        for f in fields(result):
-            value = getattr(result, f.name)
-            row[f.name] = None if isinstance(value, Undefined) else value
-            if f.name in NOTED:
-                row[f"{f.name}_note"] = value.reason if isinstance(value, Undefined) else None
-        rows.append(row)
-    ints = {f.name: "int64" for f in fields(EcosystemIndicators) if f.type == "int"}
-    return frame_of(rows, columns, **ints)
+    return undefined_frame(
+        [_indicators(hub, store, as_of) for hub in hubs], EcosystemIndicators, NOTED
+    )
