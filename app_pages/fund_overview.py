@@ -11,8 +11,9 @@ import streamlit as st
 
 from app_pages import common
 from fund.contribution import fund_contribution
-from fund.jcurve import cash_flows_chart_frame, jcurve, nav_over_time
-from fund.performance import fund_performance, ilpa_table
+from fund.ilpa import ilpa_table
+from fund.jcurve import cash_flows_chart_frame, jcurve
+from fund.performance import fund_performance
 from models.db import database_url
 from models.queries import all_indexes
 
@@ -40,7 +41,6 @@ def _overview(url: str, fund_id: int, as_of: date, currency: str, index: str | N
         "flows": common.read(
             cash_flows_chart_frame, fund_id=fund_id, as_of=as_of, currency=currency
         ),
-        "nav": common.read(nav_over_time, fund_id=fund_id, as_of=as_of, currency=currency),
         "contribution": common.read(fund_contribution, fund_id=fund_id, as_of=as_of),
     }
 
@@ -156,22 +156,30 @@ with left:
         )
 with right:
     st.subheader("NAV over time")
-    nav = data["nav"]
-    if not nav.empty:
+    if not curve.empty:
+        parts = curve.melt(
+            id_vars=["quarter_end"],
+            value_vars=["cash", "holdings_fair_value"],
+            var_name="part",
+            value_name="amount",
+        )
         st.altair_chart(
-            alt.Chart(nav.assign(nav=nav["nav"].astype(float)))
-            .mark_area(opacity=0.6)
+            alt.Chart(parts.assign(amount=parts["amount"].astype(float)))
+            .mark_area()
             .encode(
                 x=alt.X("quarter_end:T", title=None),
                 y=alt.Y(
-                    "nav:Q",
+                    "amount:Q",
+                    stack=True,
                     title=f"NAV ({currency})",
                     axis=alt.Axis(labelExpr=common.BILLIONS_AXIS),
                 ),
-                tooltip=["quarter_end:T", alt.Tooltip("nav:Q", format=",.0f")],
+                color=alt.Color("part:N", title=None),
+                tooltip=["quarter_end:T", "part:N", alt.Tooltip("amount:Q", format=",.0f")],
             ),
             width="stretch",
         )
+
 
 st.subheader("Performance (ILPA layout)")
 st.dataframe(data["ilpa"], hide_index=True, width="stretch")

@@ -3,7 +3,6 @@ scenarios."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -11,8 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common
-from fund.performance import exit_scenario, holdings
-from fund.results import Undefined
+from fund.ilpa import exit_scenario
+from fund.performance import HoldingPerformance, holdings
+from fund.results import undefined_frame
 from models.db import database_url
 from models.validation import InputError
 
@@ -20,15 +20,8 @@ from models.validation import InputError
 @st.cache_data(ttl=60, max_entries=32, show_spinner="Valuing holdings...")
 def _holdings(url: str, fund_id: int, as_of: date, currency: str) -> pd.DataFrame:
     rows = common.read(holdings, fund_id=fund_id, as_of=as_of, currency=currency)
-    records = []
-    for row in rows:
-        record = asdict(row)
-        for name in ("moic", "irr"):
-            value = record[name]
-            record[name] = None if isinstance(value, Undefined) else float(value)
-            record[f"{name}_note"] = value.reason if isinstance(value, Undefined) else None
-        records.append(record)
-    return pd.DataFrame.from_records(records)
+    frame = undefined_frame(rows, HoldingPerformance, ("moic", "irr"))
+    return frame.assign(moic=pd.to_numeric(frame["moic"]), irr=pd.to_numeric(frame["irr"]))
 
 
 st.title("Holdings")

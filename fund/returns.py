@@ -1,0 +1,465 @@
+"""Internal rates of return: dated (XIRR, XNPV) and periodic (IRR, NPV).
+
+XIRR is Excel's definition, ACT/365F: the rate r with
+
+    sum_i P_i / (1 + r) ** ((d_i - d_0) / 365) = 0,   d_0 = the earliest date
+
+(Microsoft, "XIRR function", support.microsoft.com; pyxirr, github.com/Anexen/pyxirr). Dates may
+come in any order and repeat; amounts are Decimal, int or float (rounded to the nearest float
+here, at the boundary). Sign convention: money in negative, money back positive. A rate is
+returned only when it is the one real rate (1 + r > 0) with NPV = 0; otherwise ``IrrUndefined``
+says why (no flows, no sign change, one date, no root, several roots: all in ``.roots``).
+
+Method. On x = ln(1 + r) the NPV is h(x) = sum P_i exp(-x t_i), t_i in years from d_0. For
+x > a, h(x) = (x - a) * integral A_a(s) exp(-(x - a) s) ds with A_a the running sum of the
+flows discounted at a; the exponential kernel is totally positive, so h has at most as many
+roots above a as A_a has sign changes, and at most as many below b as the running sums from
+the end, discounted at b (Descartes' rule for exponential sums; at a = 0 Norstrom's criterion,
+1972). 1. Fast path: with a = b = 0 these are the plain running sums; when they change sign at
+most once from each end, the count of roots is exact (the signs of h at -100%, 0 and +inf give
+its parity) and pyxirr's rate, on the right side of 0, is the root. pyxirr returns a rate only
+with |NPV| < 1e-3 (tests pin this); the first date's total bounds the flows' discounted size
+from below, so with amounts scaled that is a relative certificate of 1e-9. 2. Otherwise
+``_roots`` cuts the x axis (between bounds beyond which one end flow outweighs all the others)
+into cells, splits them until each provably holds 0 or 1 root, scans cells that stay unproven
+on a fine grid (checking for a touching pair), and refines roots with scipy's brentq.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from itertools import accumulate
+from typing import Any
+
+import numpy as np
+import numpy_financial as npf
+import pyxirr
+from scipy.optimize import brentq, minimize_scalar
+
+from fund.results import Undefined
+
+DAYS_PER_YEAR = 365.0  # ACT/365F
+REL_TOL = 1e-9  # accepted: |NPV| <= REL_TOL * sum |P_i| discounted at the rate
+_PYXIRR_ABS = 1e-3  # pyxirr 0.10 (src/core/scheduled/xirr.rs) returns None above this |NPV|
+_CERT_SCALE = _PYXIRR_ABS / REL_TOL
+_EPS = 2.220446049250313e-16
+_MAX_X = math.log(1.7e308)  # ln(1 + r) beyond a float
+_MAX_SCALE = 2.0**40  # beyond, rounding in the NPV may exceed pyxirr's 1e-3
+# cell edges on x = ln(1 + r), from r = -100% to r = e**150
+_LADDER = np.array([-40, -15, -6, -3, -2, -1.2, -0.7, -0.4, -0.2, -0.1, 0, 0.1, 0.2, 0.4, 0.7])
+_LADDER = np.concatenate([_LADDER, [1.2, 2, 3, 6, 15, 40, 150]])
+Amount = Decimal | int | float
+DateLike = date | datetime | str | Any  # also pandas.Timestamp, numpy.datetime64
+
+
+class IrrUndefined(ValueError):
+    """No single rate: ``reason`` says why; ``roots`` lists every rate found when several."""
+
+    def __init__(self, reason: str, roots: Iterable[float] = ()) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.roots: tuple[float, ...] = tuple(roots)
+
+    def __str__(self) -> str:
+        return self.reason
+
+    def __reduce__(self) -> tuple[type[IrrUndefined], tuple[str, tuple[float, ...]]]:
+        return (type(self), (self.reason, self.roots))
+
+
+def xirr(
+    dates: Iterable[DateLike], amounts: Iterable[Amount], *, guess: float | None = None
+) -> float:
+    """The annual rate r with sum_i P_i / (1 + r) ** ((d_i - d_0) / 365) = 0 (Excel's XIRR).
+
+    d_0 is the earliest date (ACT/365F); datetimes count by calendar day. ``guess`` only seeds
+    pyxirr's Newton iteration: the answer is the only root or an error. Raises
+    ``IrrUndefined`` (a ValueError) for empty input, lengths that differ, amounts all zero or
+    not finite, no sign change, all flows on one date, no root, several roots (``.roots``).
+    Rates so close to -100% that 1 + r is below float resolution come back as -1.0.
+    """
+    ds = dates if type(dates) is list else list(dates)
+    fl = list(map(float, amounts))
+    rate = _fast(ds, fl, guess)
+    return _general(ds, fl, guess) if rate is None else rate
+
+
+def xirr_or_undefined(dates: Iterable[DateLike], amounts: Iterable[Amount]) -> float | Undefined:
+    """``xirr``, with ``Undefined(reason)`` in place of ``IrrUndefined``: for tables."""
+    try:
+        return xirr(dates, amounts)
+    except IrrUndefined as exc:
+        return Undefined(exc.reason)
+
+
+def xnpv(rate: float, dates: Iterable[DateLike], amounts: Iterable[Amount]) -> float:
+    """sum_i P_i / (1 + rate) ** ((d_i - d_0) / 365), d_0 the earliest date (Excel's XNPV)."""
+    if not rate > -1.0:
+        raise ValueError(f"rate must be greater than -1, got {rate!r}")
+    ds = [_as_date(d) for d in dates]
+    fl = list(map(float, amounts))
+    if len(ds) != len(fl):
+        raise ValueError(f"dates and amounts differ in length: {len(ds)} dates, {len(fl)} amounts")
+    return float(pyxirr.xnpv(rate, ds, fl)) if ds else 0.0
+
+
+def irr(amounts: Iterable[Amount]) -> float:
+    """Periodic IRR: r with sum_t P_t / (1 + r) ** t = 0, t = 0, 1, ... (numpy-financial).
+
+    ``IrrUndefined`` when there is no sign change, no root (numpy-financial's NaN) or several
+    roots (numpy-financial would return the one closest to zero).
+    """
+    fl = [float(a) for a in amounts]
+    _check_amounts(fl)
+    rate = float(npf.irr(fl))
+    ok = math.isfinite(rate) and rate > -1.0
+    if ok and _sign_changes(fl) == 1:  # Descartes: the only root
+        return rate
+    t, p = zip(*((float(i), a) for i, a in enumerate(fl) if a != 0.0), strict=True)
+    return _unique(_roots(t, p, rate if ok else None))
+
+
+def npv(rate: float, amounts: Iterable[Amount]) -> float:
+    """Periodic NPV, numpy-financial's convention: sum_t P_t / (1 + rate) ** t, first at t = 0."""
+    if rate == -1.0:
+        raise ValueError("rate must not be -1 (division by zero)")
+    return float(npf.npv(rate, [float(a) for a in amounts]))
+
+
+def _fast(ds: list[Any], fl: list[float], guess: float | None) -> float | None:
+    """The rate of sorted plain dates with non-zero totals at both ends, else None.
+
+    Module docstring, step 1. When the running sums change sign more often, pyxirr's rate is
+    kept if ``_balance_unique`` proves it the only root, else ``_roots`` decides (and raises
+    ``IrrUndefined`` unless there is exactly one root).
+    """
+    n = len(ds)
+    if n < 2 or n != len(fl) or type(ds[0]) is not date or type(ds[-1]) is not date:
+        return None
+    try:
+        if ds != sorted(ds):
+            return None
+    except TypeError:  # mixed kinds of dates: normalised on the general path
+        return None
+    acc = list(accumulate(fl))
+    total = acc[-1]
+    first_day, last_day = ds[0], ds[-1]
+    if not -math.inf < total < math.inf or total == 0.0 or first_day == last_day:
+        return None
+    g, h = 1, n - 2
+    while ds[g] == first_day:
+        g += 1
+    while ds[h] == last_day:
+        h -= 1
+    a_first, a_last = acc[g - 1], total - acc[h]  # totals on the first and the last date
+    if a_first == 0.0 or a_last == 0.0:
+        return None
+    up = total > 0.0
+    above = (a_first > 0.0) != up  # an odd number of roots with r > 0
+    below = (a_last > 0.0) != up  # an odd number of roots with r < 0
+    s = sorted(acc)
+    k = bisect_right(s, 0.0)  # running sums <= 0
+    ulp = 2 * n * n * _EPS * max(-s[0], s[-1])  # rounding of a running sum, at most
+    if up and above and not below:  # money in first, out last, a gain: most funds
+        # ahead (<= 0)* (> 0)+, behind no change (the total is the largest running sum), and
+        # no running sum within rounding of 0 or of the total
+        proven = s[-2] < total == s[-1] and min(acc[k:]) > 0.0
+        proven = proven and min(-s[k - 1], s[k], total - s[-2]) > ulp
+    else:
+        m = bisect_left(s, total)  # running sums < total: sums from the end B_j > 0
+        if up:  # ahead: (<= 0)* (> 0)+ or all > 0; behind: the sums < total lead, or none
+            proven = min(acc[k:]) > 0.0 if above else k == 0
+            proven &= (m == 0 or max(acc[:m]) < total) if below else s[-2] < total == s[-1]
+        else:  # ahead: (> 0)* (<= 0)+ or all < 0; behind: the sums < total trail, or none
+            proven = max(acc[n - k :]) <= 0.0 if above else s[-1] < 0.0
+            proven &= max(acc[n - 1 - m : n - 1]) < total if below else s[0] == total < s[1]
+        if proven:
+            near = min(
+                -s[k - 1] if k else math.inf,
+                s[k] if k < n else math.inf,
+                total - s[m - 1] if m else math.inf,
+                s[m + 1] - total if m + 1 < n else math.inf,
+            )
+            proven = near > ulp
+            if proven and above == below:
+                return None  # no root or two: the general path says which
+    size = abs(a_first)
+    try:
+        if guess is None and _CERT_SCALE <= size <= _MAX_SCALE:
+            rate = pyxirr.xirr(ds, fl)
+        else:  # scaled by a power of two (exact) so that pyxirr's 1e-3 certifies
+            scale = 2.0 ** round(math.log2(2.0 * _CERT_SCALE / size))
+            rate = pyxirr.xirr(ds, [x * scale for x in fl], guess=guess)
+    except (pyxirr.InvalidPaymentsError, ValueError, OverflowError):
+        rate = None
+    if rate is not None and not -1.0 < rate < math.inf:
+        rate = None
+    if proven:
+        return rate if rate is not None and (rate > 0.0) == above else None
+    if rate is not None and _balance_unique(rate, ds, fl, h):
+        return rate
+    days, amounts = _net(ds, fl)
+    return _unique(_roots([(d - first_day).days / DAYS_PER_YEAR for d in days], amounts, rate))
+
+
+def _balance_unique(rate: float, ds: list[date], fl: list[float], h: int) -> bool:
+    """True when the flows discounted at ``rate`` keep one sign in their running sums.
+
+    Those sums are the investment's balance at that rate (0 at the end at a root); with no
+    sign change before the last date no other rate solves it, on either side (the bound of the
+    module docstring taken at the rate: a "pure investment", Teichroew, Robichek and
+    Montalbano 1965). ``h``: the index before the last date.
+    """
+    x, first = math.log1p(rate), ds[0]
+    try:
+        q = [
+            p * math.exp(-x * ((d - first).days / DAYS_PER_YEAR))
+            for d, p in zip(ds, fl, strict=True)
+        ]
+    except OverflowError:
+        return False
+    margin = 1e-9 * sum(map(abs, q))
+    run = list(accumulate(q[: h + 1]))
+    return max(run) < -margin or min(run) > margin
+
+
+def _general(ds: list[Any], fl: list[float], guess: float | None) -> float:
+    """Validate with reasons, normalise the dates, net them, sort them, then solve."""
+    if not ds and not fl:
+        raise IrrUndefined("no cash flows")
+    if len(ds) != len(fl):
+        raise IrrUndefined(
+            f"dates and amounts differ in length: {len(ds)} dates, {len(fl)} amounts"
+        )
+    _check_amounts(fl)
+    pairs = sorted(zip(map(_as_date, ds), fl, strict=True))
+    if pairs[0][0] == pairs[-1][0]:
+        raise IrrUndefined(f"all cash flows are on one date ({pairs[0][0].isoformat()})")
+    days, amounts = _net([d for d, _ in pairs], [a for _, a in pairs])
+    if not days:
+        raise IrrUndefined("the flows net to zero on every date: every rate gives NPV = 0")
+    if len(days) == 1:
+        raise IrrUndefined(f"netted by date, only {days[0].isoformat()} has a non-zero amount")
+    rate = _fast(days, amounts, guess)
+    if rate is not None:
+        return rate
+    return _unique(_roots([(d - days[0]).days / DAYS_PER_YEAR for d in days], amounts))
+
+
+def _net(ds: list[date], fl: list[float]) -> tuple[list[date], list[float]]:
+    """Sorted flows netted by date, zero totals dropped."""
+    days, amounts = [ds[0]], [fl[0]]
+    for d, a in zip(ds[1:], fl[1:], strict=True):
+        if d == days[-1]:
+            amounts[-1] += a
+        else:
+            days.append(d)
+            amounts.append(a)
+    kept = [i for i, a in enumerate(amounts) if a != 0.0]
+    return [days[i] for i in kept], [amounts[i] for i in kept]
+
+
+def _unique(roots: list[float]) -> float:
+    if len(roots) == 1 and roots[0] >= 1.7e308:
+        raise IrrUndefined("the rate is beyond the range of a float (1 + r > 1.7e308)")
+    if len(roots) == 1:
+        return roots[0]
+    if roots:
+        shown = ", ".join(f"{r * 100:.6g}%" for r in roots)
+        raise IrrUndefined(f"several rates solve NPV = 0 ({shown}): the IRR is ambiguous", roots)
+    raise IrrUndefined("no rate solves NPV = 0: the NPV has the same sign at every rate")
+
+
+def _check_amounts(fl: Sequence[float]) -> None:
+    if not fl:
+        raise IrrUndefined("no cash flows")
+    if not all(map(math.isfinite, fl)):
+        raise IrrUndefined("an amount is not a finite number")
+    if not any(fl):
+        raise IrrUndefined("all amounts are zero")
+    if min(fl) >= 0.0:
+        raise IrrUndefined("no sign change: every amount is an inflow (zero or positive)")
+    if max(fl) <= 0.0:
+        raise IrrUndefined("no sign change: every amount is an outflow (zero or negative)")
+
+
+def _sign_changes(values: Sequence[float]) -> int:
+    signs = [v > 0.0 for v in values if v != 0.0]
+    return sum(map(bool.__ne__, signs, signs[1:]))
+
+
+def _as_date(value: Any) -> date:
+    """A calendar day: datetimes (and pandas Timestamps) lose their time, like Excel."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value.strip()).date()
+        except ValueError:
+            raise ValueError(f"not an ISO date: {value!r}") from None
+    if isinstance(value, np.datetime64):
+        return date.fromisoformat(str(value.astype("datetime64[D]")))
+    raise TypeError(f"not a date: {value!r} ({type(value).__name__})")
+
+
+def _roots(
+    when: Sequence[float], amounts: Sequence[float], hint: float | None = None
+) -> list[float]:
+    """Every rate r > -1 solving sum_i P_i (1 + r) ** -t_i = 0, ascending (module docstring).
+
+    ``when`` ascending and distinct, ``amounts`` non-zero; ``hint``, a certified rate, stands
+    for the root when there is exactly one. First a point where the running sums change sign
+    at most once ahead and behind gives the exact count; else cells (a, b) are split until
+    each is decided: min(changes ahead of a, behind b) <= 1 (count by the signs at a and b),
+    bounds of the NPV on the cell exclude zero, or bounds of its slope do (one root at most).
+    """
+    h = _Npv(when, amounts)
+    x_hint = math.log1p(hint) if hint is not None else math.nan
+    near = [x_hint - 1e-7, x_hint + 1e-7] if h.lo < x_hint < h.hi else []
+    xs = np.unique(np.concatenate([[h.lo, h.hi], _LADDER, near]))
+    q = h.terms(xs)
+    hs, ahead, behind = h.counts(q)
+    for j in np.flatnonzero((ahead <= 1) & (behind <= 1) & (hs != 0)):
+        found = [(xs[j], max(h.hi, xs[j]))] if hs[j] != h.sign_first else []
+        found += [(min(h.lo, xs[j]), xs[j])] if hs[j] != h.sign_last else []
+        return h.refine(found, x_hint)
+    keep = (xs >= h.lo) & (xs <= h.hi)
+    xs, q, hs, ahead, behind = xs[keep], q[keep], hs[keep], ahead[keep], behind[keep]
+    a, b, qa, qb = xs[:-1], xs[1:], q[:-1], q[1:]
+    ha, hb, fa, bb = hs[:-1], hs[1:], ahead[:-1], behind[1:]
+    found: list[tuple[float, float]] = [(x, x) for x in xs[hs == 0]]  # NPV 0 within rounding
+    for _ in range(48):
+        nothing, monotone = h.enclose(a, qa, qb)
+        # monotone: a root inside only if the signs at the ends differ (a zero end is found)
+        sure = monotone | ((ha * hb != 0) & (np.minimum(fa, bb) <= 1))
+        found += list(zip(a[sure & (ha * hb < 0)], b[sure & (ha * hb < 0)], strict=True))
+        todo = ~(nothing | sure)
+        tiny = todo & (b - a <= 1e-9 * np.maximum(1.0, np.abs(a)))
+        found += [(x, x) for x in (a[tiny] + b[tiny]) / 2 if abs(h.g(x)) <= 1e-12]
+        todo &= ~tiny
+        if not todo.any() or todo.sum() > 256:
+            break
+        a, b, qa, qb, ha, hb, fa, bb = (v[todo] for v in (a, b, qa, qb, ha, hb, fa, bb))
+        mid = (a + b) / 2
+        qm = h.terms(mid)
+        hm, fm, bm = h.counts(qm)
+        found += [(x, x) for x in mid[hm == 0]]
+        a, b = np.concatenate([a, mid]), np.concatenate([mid, b])
+        qa, qb = np.concatenate([qa, qm]), np.concatenate([qm, qb])
+        ha, hb = np.concatenate([ha, hm]), np.concatenate([hm, hb])
+        fa, bb = np.concatenate([fa, fm]), np.concatenate([bm, bb])
+    if todo.any():
+        found += h.scan(list(zip(a[todo], b[todo], strict=True)))
+    return h.refine(found, x_hint)
+
+
+class _Npv:
+    """h(x) = sum P_i exp(-x t_i) on x = ln(1 + r), computed so that nothing overflows."""
+
+    def __init__(self, when: Sequence[float], amounts: Sequence[float]) -> None:
+        self.t = t = np.asarray(when, dtype=float)
+        p = np.asarray(amounts, dtype=float)
+        self.p = p = p / np.max(np.abs(p))
+        ap = np.abs(p)
+        self.sign_first, self.sign_last = np.sign(p[0]), np.sign(p[-1])  # at r = +inf, -100%
+        # beyond these the first (last) flow outweighs all the others: no root
+        self.hi = _bound(ap[0], ap[1:].sum(), t[1] - t[0])
+        self.lo = -_bound(ap[-1], ap[:-1].sum(), t[-1] - t[-2])
+        self.rounding = 8 * len(t) * _EPS
+
+    def _shift(self, xs: np.ndarray) -> np.ndarray:
+        """t_i - ref: ref is the first time for x >= 0, the last for x < 0 (no overflow)."""
+        return self.t - np.where(xs >= 0.0, self.t[0], self.t[-1])[:, None]
+
+    def terms(self, xs: np.ndarray) -> np.ndarray:
+        """P_i exp(-x (t_i - ref)): h at x, term by term, up to a positive factor."""
+        return self.p * np.exp(-xs[:, None] * self._shift(xs))
+
+    def counts(self, q: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Sign of h (0: within rounding), sign changes of the running sums ahead and behind.
+
+        A running sum within its rounding error of zero has no sign: the count is n + 1.
+        """
+        rows, n = q.shape
+        both = np.concatenate([q, q[:, ::-1]])
+        run = np.cumsum(both, axis=1)
+        size = np.cumsum(np.abs(both), axis=1) * self.rounding + 1e-300
+        sure = np.abs(run) > size
+        pos = run > 0.0
+        changes = np.where(sure.all(axis=1), (pos[:, 1:] != pos[:, :-1]).sum(axis=1), n + 1)
+        signs = np.where(sure[:rows, -1], np.sign(run[:rows, -1]), 0.0)
+        return signs, changes[:rows], changes[rows:]
+
+    def enclose(self, a: np.ndarray, qa: np.ndarray, qb: np.ndarray) -> tuple:
+        """Per cell (a, b): h has no root on it; h is monotone on it.
+
+        Each term is monotone in x, so its extremes on the cell are at a and b (both taken
+        with the cell's reference time: cells do not straddle 0, where the terms are P_i).
+        """
+        low, high = np.minimum(qa, qb).sum(axis=1), np.maximum(qa, qb).sum(axis=1)
+        tol = 1e-12 * (np.abs(qa) + np.abs(qb)).sum(axis=1)
+        d = self._shift(a)
+        da, db = d * qa, d * qb  # slope terms, up to the sign
+        slow, shigh = np.minimum(da, db).sum(axis=1), np.maximum(da, db).sum(axis=1)
+        stol = 1e-12 * (np.abs(da) + np.abs(db)).sum(axis=1)
+        return (low > tol) | (high < -tol), (slow > stol) | (shigh < -stol)
+
+    def g(self, x: float) -> float:
+        """h / sum |P_i| exp(-x t_i): the NPV as a share of the flows' size, in [-1, 1]."""
+        w = np.exp(-x * (self.t - (self.t[0] if x >= 0.0 else self.t[-1])))
+        return float(self.p @ w / (np.abs(self.p) @ w))
+
+    def refine(self, cells: list[tuple[float, float]], x_hint: float) -> list[float]:
+        """The root of each cell as a rate ((x, x): a root at x; the hint in a single cell).
+
+        Roots with the NPV within rounding of zero between them (a multiple root, which
+        rounding splits) count once.
+        """
+        groups: list[list[float]] = []
+        for a, b in sorted(cells):
+            if a == b or (len(cells) == 1 and a < x_hint < b):
+                x = a if a == b else x_hint
+            else:
+                x = float(brentq(self.g, a, b, xtol=1e-15, rtol=1e-15, maxiter=400))
+            last = groups[-1][-1] if groups else math.nan
+            if x - last <= 1e-9 * max(1.0, abs(x)) or abs(self.g((x + last) / 2)) < 1e-12:
+                groups[-1].append(x)
+            else:
+                groups.append([x])
+        return sorted({math.expm1(min(g[len(g) // 2], _MAX_X)) for g in groups})
+
+    def scan(self, cells: list[tuple[float, float]]) -> list[tuple[float, float]]:
+        """Cells still undecided: a grid for sign changes and a search at each dip to zero."""
+        out: list[tuple[float, float]] = []
+        for a, b in cells:
+            grid = np.linspace(a, b, 33)
+            values = np.array([self.g(x) for x in grid])
+            signs, size = np.sign(values), np.abs(values)
+            out += [(grid[j], grid[j + 1]) for j in np.flatnonzero(signs[:-1] * signs[1:] < 0)]
+            out += [(x, x) for x in grid[values == 0.0]]
+            for j in range(1, len(grid) - 1):
+                dip = size[j - 1] > size[j] <= size[j + 1]
+                if dip and signs[j - 1] == signs[j] == signs[j + 1] != 0:
+                    out += self._dip(grid[j - 1], grid[j + 1], signs[j])
+        return out
+
+    def _dip(self, a: float, b: float, sign: float) -> list[tuple[float, float]]:
+        best = minimize_scalar(
+            lambda x: sign * self.g(x), bounds=(a, b), method="bounded", options={"xatol": 1e-13}
+        )
+        x = float(best.x)
+        value = self.g(x)
+        if sign * value < 0.0:
+            return [(a, x), (x, b)]
+        return [(x, x)] if abs(value) <= 1e-13 else []
+
+
+def _bound(own: float, others: float, gap: float) -> float:
+    """x beyond which one end flow outweighs the rest: own > others * exp(-x * gap)."""
+    return 1e-6 if others <= own else math.log(others / own) / gap * (1 + 1e-9) + 1e-6
