@@ -10,12 +10,14 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common
+from fund.benchmarks import import_index
 from fund.contribution import fund_contribution
 from fund.ilpa import ilpa_table
 from fund.jcurve import cash_flows_chart_frame, jcurve
 from fund.performance import fund_performance
 from models.db import database_url
 from models.queries import all_indexes
+from models.validation import InputError
 
 HELP = {
     "PIC": "Paid-in capital: capital called from LPs (fees inside commitments included).",
@@ -210,3 +212,35 @@ row[3].metric(
     f"{c.portfolio_jobs:,}",
     help=f"{c.portfolio_jobs_in_hub:,} of them in the fund's hub",
 )
+
+if common.current_actor().role in ("fund_manager", "analyst", "admin"):
+    with st.expander("Load a benchmark index for the PMEs"):
+        st.caption(
+            "A CSV or Excel file with columns date (YYYY-MM-DD) and level (a total-return "
+            "index level). Loading an existing code replaces its levels."
+        )
+        with st.form("index_import"):
+            cols = st.columns(3)
+            code = cols[0].text_input("Code", placeholder="e.g. CSI300TR")
+            name = cols[1].text_input("Name", placeholder="CSI 300 total return")
+            index_currency = cols[2].selectbox("Currency", ["CNY", "USD", "HKD"])
+            source = st.text_input("Source", placeholder="vendor and date of the file")
+            upload = st.file_uploader("File", type=["csv", "xlsx"])
+            if st.form_submit_button("Load index"):
+                try:
+                    if upload is None:
+                        raise InputError("file: choose a CSV or Excel file")
+                    count = common.write(
+                        import_index,
+                        code=code.strip(),
+                        name=name,
+                        currency=index_currency,
+                        source=source,
+                        data=upload.getvalue(),
+                        filename=upload.name,
+                    )
+                except (InputError, PermissionError) as exc:
+                    st.error(f"Nothing was loaded: {exc}")
+                else:
+                    _indexes.clear()
+                    st.success(f"Loaded {count:,} levels of {code}.")

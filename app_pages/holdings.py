@@ -11,7 +11,7 @@ import streamlit as st
 
 from app_pages import common
 from fund.ilpa import exit_scenario
-from fund.performance import HoldingPerformance, holdings
+from fund.performance import HoldingPerformance, holdings, performance_by
 from fund.results import undefined_frame
 from models.db import database_url
 from models.validation import InputError
@@ -22,6 +22,21 @@ def _holdings(url: str, fund_id: int, as_of: date, currency: str) -> pd.DataFram
     rows = common.read(holdings, fund_id=fund_id, as_of=as_of, currency=currency)
     frame = undefined_frame(rows, HoldingPerformance, ("moic", "irr"))
     return frame.assign(moic=pd.to_numeric(frame["moic"]), irr=pd.to_numeric(frame["irr"]))
+
+
+@st.cache_data(ttl=60, max_entries=32, show_spinner=False)
+def _groups(url: str, by: str, as_of: date, currency: str, fund_id: int | None) -> pd.DataFrame:
+    frame = common.read(
+        performance_by,
+        as_of=as_of,
+        by=by,
+        currency=currency,
+        fund_ids=None if fund_id is None else [fund_id],
+    )
+    for column in ("moic", "gross_irr", "net_irr", "dpi", "tvpi"):
+        if column in frame:
+            frame[column] = pd.to_numeric(frame[column])
+    return frame
 
 
 st.title("Holdings")
@@ -80,6 +95,18 @@ st.caption(
     "mark on or before the as-of date, else the remaining cost."
 )
 common.download_buttons(table, name=f"holdings-{as_of.isoformat()}", key="holdings")
+
+st.subheader("Performance by group")
+by = st.radio("Group by", ["sector", "stage", "vintage", "fund"], horizontal=True)
+groups = _groups(
+    database_url(), by, as_of, currency, None if by in ("vintage", "fund") else fund_id
+)
+st.dataframe(groups, hide_index=True, width="stretch")
+st.caption(
+    "Pooled flows of every holding in the group: MOIC = (realized + fair value) / invested; "
+    "gross IRR = XIRR of investments, proceeds and fair value at the as-of date. By vintage and "
+    "by fund every fund is shown, with net IRR, DPI and TVPI."
+)
 
 st.subheader("Exit scenario")
 open_holdings = table[table["remaining_cost"] > 0]
