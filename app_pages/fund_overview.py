@@ -47,6 +47,14 @@ def _overview(url: str, fund_id: int, as_of: date, currency: str, index: str | N
     }
 
 
+def _ilpa_value(item: str, value: object, currency: str | None) -> str:
+    if value is None:
+        return "n/a"
+    if currency:
+        return f"{value:,.2f}"
+    return common.fmt_pct(value) if "IRR" in item else common.fmt_multiple(value)
+
+
 @st.cache_data(ttl=300, max_entries=4, show_spinner=False)
 def _indexes(url: str) -> list[tuple[str, str]]:
     return common.read(all_indexes)
@@ -67,22 +75,22 @@ index = cols[2].selectbox(
 )
 data = _overview(database_url(), fund_id, as_of, currency, index)
 perf = data["perf"]
-money = lambda v: common.fmt_compact(v, currency)  # noqa: E731
+money = lambda v: common.fmt_compact(v, "").strip()  # noqa: E731
 
-row = st.columns(5)
-row[0].metric("Committed", money(perf.committed))
-row[1].metric("Called (PIC)", money(perf.called), help=HELP["PIC"])
-row[2].metric("Distributed", money(perf.distributed))
-row[3].metric("NAV", money(perf.nav), help=HELP["NAV"])
-row[4].metric("PICC", common.fmt_multiple(perf.picc), help=HELP["PICC"])
-row = st.columns(5)
-row[0].metric("DPI", common.fmt_multiple(perf.dpi), help=HELP["DPI"])
-row[1].metric("RVPI", common.fmt_multiple(perf.rvpi), help=HELP["RVPI"])
-row[2].metric("TVPI", common.fmt_multiple(perf.tvpi), help=HELP["TVPI"])
-row[3].metric(
+row = st.columns(4)
+row[0].metric(f"Committed ({currency})", money(perf.committed))
+row[1].metric(f"Called, PIC ({currency})", money(perf.called), help=HELP["PIC"])
+row[2].metric(f"Distributed ({currency})", money(perf.distributed))
+row[3].metric(f"NAV ({currency})", money(perf.nav), help=HELP["NAV"])
+row = st.columns(6)
+row[0].metric("PICC", common.fmt_multiple(perf.picc), help=HELP["PICC"])
+row[1].metric("DPI", common.fmt_multiple(perf.dpi), help=HELP["DPI"])
+row[2].metric("RVPI", common.fmt_multiple(perf.rvpi), help=HELP["RVPI"])
+row[3].metric("TVPI", common.fmt_multiple(perf.tvpi), help=HELP["TVPI"])
+row[4].metric(
     "Net IRR", common.fmt_pct(perf.net_irr), help=common.explain(perf.net_irr) or HELP["net"]
 )
-row[4].metric(
+row[5].metric(
     "Gross IRR",
     common.fmt_pct(perf.gross_irr),
     help=common.explain(perf.gross_irr) or HELP["gross"],
@@ -184,7 +192,12 @@ with right:
 
 
 st.subheader("Performance (ILPA layout)")
-st.dataframe(data["ilpa"], hide_index=True, width="stretch")
+ilpa = data["ilpa"]
+st.dataframe(
+    ilpa.assign(value=[_ilpa_value(r.item, r.value, r.currency) for r in ilpa.itertuples()]),
+    hide_index=True,
+    width="stretch",
+)
 common.download_buttons(data["ilpa"], name=f"performance-{as_of.isoformat()}", key="ilpa")
 
 st.subheader("Contribution to the hub")

@@ -47,7 +47,9 @@ def test_fund_overview_tiles_match_the_returns_engine(demo_sqlite_url, monkeypat
     assert _metric(at, "DPI") == f"{float(perf.dpi):.2f}x"
     assert _metric(at, "Net IRR") == f"{perf.net_irr * 100:.1f} %"
     assert at.title[0].value == "Fund overview"
-    assert any(d.value["item"].str.contains("TVPI").any() for d in at.dataframe)
+    ilpa = next(d.value for d in at.dataframe if "item" in d.value)
+    assert ilpa.set_index("item").loc["TVPI", "value"] == f"{float(perf.tvpi):.2f}x"
+    assert ilpa.set_index("item").loc["Total commitments", "value"] == "1,000,000,000.00"
 
 
 def test_holdings_table_lists_every_company_with_moic(demo_sqlite_url, monkeypatch):
