@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install run test lint format demo clean
+.PHONY: install run test lint format demo bench clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ demo: install  # a fresh default SQLite store with the demo data (the ledger is 
 	rm -f data/hubfund.db data/hubfund.db-wal data/hubfund.db-shm
 	$(BIN)/hubfund migrate
 	$(BIN)/hubfund demo
+
+bench: install
+	$(BIN)/python bench/returns.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
