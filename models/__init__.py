@@ -3,4 +3,14 @@
 Importing the package registers every table on ``SQLModel.metadata`` (Alembic reads it).
 """
 
-from models import audit, fund, fx, hub, kpi, ledger, monitoring, valuation  # noqa: F401
+from models import (  # noqa: F401  (register tables)
+    audit,
+    fund,
+    fx,
+    hub,
+    kpi,
+    ledger,
+    monitoring,
+    pipeline,
+    valuation,
+)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-APPEND_ONLY_TABLES: tuple[str, ...] = ("audit_log", "ledger_entry")
+APPEND_ONLY_TABLES: tuple[str, ...] = ("audit_log", "ledger_entry", "deal_stage_change")
 
 REFUSAL = "is append-only"
 
