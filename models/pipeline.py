@@ -142,12 +142,15 @@ class DdScore(SQLModel, table=True):
 
 
 class Projection(SQLModel, table=True):
-    """A deal's simple projection: yearly revenue and costs, an exit multiple of the last
-    year's revenue, and the discount rate (``years`` holds [{year, revenue, costs}])."""
+    """A deal's simple projection: the fund's cheque and ownership, yearly revenue and costs,
+    an exit multiple of the last year's revenue, and the discount rate (``years`` holds
+    [{year, revenue, costs}] with decimals as strings)."""
 
     id: int | None = Field(default=None, primary_key=True)
     deal_id: int = Field(foreign_key="deal.id", index=True, unique=True)
     currency: str = Field(max_length=3)
+    investment: Decimal = Field(sa_column=amount_column("investment"))  # the fund's cheque
+    ownership: Decimal = Field(sa_type=ExactDecimal)  # the fund's fraction at exit
     discount_rate: Decimal = Field(sa_type=ExactDecimal)
     exit_multiple: Decimal = Field(sa_type=ExactDecimal)
     years: list[dict[str, Any]] = Field(sa_column=Column(JSON, nullable=False))

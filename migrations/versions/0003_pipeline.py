@@ -2,7 +2,7 @@
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-22 16:13:04.705038
+Create Date: 2026-11-22 16:20:47.302353
 """
 from collections.abc import Sequence
 
@@ -156,6 +156,8 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('deal_id', sa.Integer(), nullable=False),
     sa.Column('currency', sqlmodel.sql.sqltypes.AutoString(length=3), nullable=False),
+    sa.Column('investment_minor', models.money.Amount(), nullable=False),
+    sa.Column('ownership', models.types.ExactDecimal(length=40), nullable=False),
     sa.Column('discount_rate', models.types.ExactDecimal(length=40), nullable=False),
     sa.Column('exit_multiple', models.types.ExactDecimal(length=40), nullable=False),
     sa.Column('years', sa.JSON(), nullable=False),
