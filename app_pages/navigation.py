@@ -7,19 +7,24 @@ PAGES: dict[str, tuple[str, str]] = {  # file stem -> (title, material icon)
     "holdings": ("Holdings", "pie_chart"),
     "fund_ledger": ("Ledger", "receipt_long"),
     "portfolio_reports": ("Portfolio reports", "assignment"),
+    "pipeline": ("Pipeline", "view_kanban"),
+    "deal_room": ("Deal room", "fact_check"),
+    "committee": ("Investment committee", "gavel"),
+    "pipeline_analytics": ("Pipeline analytics", "insights"),
     "hub_targets": ("Hub targets", "flag"),
     "hub_comparison": ("Hub comparison", "compare_arrows"),
     "parks": ("Parks & clusters", "map"),
     "firms_funding": ("Firms & funding", "business"),
 }
 FUND = ["fund_overview", "holdings", "fund_ledger", "portfolio_reports"]
+DEALS = ["pipeline", "deal_room", "committee", "pipeline_analytics"]
 HUB = ["hub_targets", "hub_comparison", "parks", "firms_funding"]
 BY_ROLE: dict[str, dict[str, list[str]]] = {
-    "fund_manager": {"Fund": FUND, "Hub": ["hub_comparison", "firms_funding", "parks",
-                                           "hub_targets"]},
+    "fund_manager": {"Fund": FUND, "Deals": DEALS,
+                     "Hub": ["hub_comparison", "firms_funding", "parks", "hub_targets"]},
     "bureau": {"Hub": HUB, "Fund": ["fund_overview"]},
-    "analyst": {"Fund": FUND, "Hub": HUB},
-    "admin": {"Hub": HUB, "Fund": FUND},
+    "analyst": {"Fund": FUND, "Deals": DEALS, "Hub": HUB},
+    "admin": {"Hub": HUB, "Fund": FUND, "Deals": DEALS},
 }  # fmt: skip
 
 

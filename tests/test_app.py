@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import Session, func, select
 from streamlit.testing.v1 import AppTest
 
-from app_pages.navigation import BY_ROLE, FUND, pages_for
+from app_pages.navigation import BY_ROLE, HUB, pages_for
 from app_pages.navigation import PAGES as NAV_PAGES
 from fund.access import Actor
 from models.db import make_engine
@@ -188,5 +188,5 @@ def test_firms_and_funding_totals_in_hub_currency(demo_sqlite_url, monkeypatch):
 @pytest.mark.parametrize("page", list(PAGES))
 def test_every_page_explains_an_empty_store(sqlite_url, monkeypatch, page):
     at = _open(_app(sqlite_url, monkeypatch), page)
-    expected = "No funds in the store yet" if page in FUND else "No hubs in the store yet"
+    expected = "No hubs in the store yet" if page in HUB else "No funds in the store yet"
     assert expected in at.info[0].value
