@@ -21,11 +21,12 @@ def _act(fn: object, done: str, **kwargs: object) -> bool:
     except (InputError, PermissionError) as exc:
         st.error(str(exc))
         return False
-    st.success(done)
+    common.flash(done)
     return True
 
 
 st.title("Investment committee")
+common.show_flash()
 fund = common.fund_picker()
 if fund is None:
     st.stop()

@@ -193,3 +193,15 @@ def fmt_multiple(value: Decimal | float | Undefined | None) -> str:
     if value is None or isinstance(value, Undefined):
         return "n/a"
     return f"{float(value):.2f}x"
+
+
+def flash(message: str) -> None:
+    """Say ``message`` after the rerun that shows what was just written, then rerun."""
+    st.session_state["flash"] = message
+    st.rerun()
+
+
+def show_flash() -> None:
+    """Show (once) the message a write left for this run."""
+    if message := st.session_state.pop("flash", None):
+        st.success(message)

@@ -33,7 +33,7 @@ def _act(fn: object, done: str, **kwargs: object) -> None:
     except (InputError, PermissionError) as exc:
         st.error(str(exc))
     else:
-        st.success(done)
+        common.flash(done)
 
 
 def _decimal(text: str, field: str) -> Decimal:
@@ -44,6 +44,7 @@ def _decimal(text: str, field: str) -> Decimal:
 
 
 st.title("Deal room")
+common.show_flash()
 fund = common.fund_picker()
 if fund is None:
     st.stop()
@@ -76,7 +77,6 @@ if not items:
     )
     if editable and st.button("Start the checklist"):
         _act(dd.start_checklist, "Checklist started.", deal_id=deal_id)
-        st.rerun()
 else:
     table = pd.DataFrame(items)
     st.dataframe(
@@ -227,7 +227,6 @@ with st.form("projection"):
             st.error(str(exc))
         else:
             _act(save_projection, "Projection saved.", deal_id=deal_id, projection_in=p)
-            stored = common.read(load_projection, deal_id=deal_id)
 if stored:
     result = project(stored)
     cols = st.columns(4)

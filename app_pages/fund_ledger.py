@@ -53,7 +53,7 @@ def _submit(record: Callable[..., Any], keyword: str, model: type, data: dict[st
     _entries.clear()
     common.fund_names.clear()
     if hasattr(entry, "entry_type"):
-        st.success(
+        common.flash(
             f"Recorded {entry.entry_type.replace('_', ' ')} #{entry.id} ({entry.category}) on "
             f"{entry.entry_date.isoformat()}: {entry.currency} {entry.amount:,} = "
             f"{fund_currency} {entry.amount_fund:,} at {entry.fx_rate}"
@@ -61,7 +61,7 @@ def _submit(record: Callable[..., Any], keyword: str, model: type, data: dict[st
             + "."
         )
     else:
-        st.success(
+        common.flash(
             f"Recorded valuation #{entry.id}: {entry.currency} {entry.fair_value:,} on "
             f"{entry.valued_on.isoformat()} ({entry.method})."
         )
@@ -225,6 +225,7 @@ def _forms(fund_id: int, parties: dict[str, list[tuple[int, str]]]) -> None:
 
 
 st.title("Ledger")
+common.show_flash()
 fund = common.fund_picker()
 if fund is None:
     st.stop()
@@ -312,4 +313,4 @@ with right:
                 st.error(f"Nothing was imported: {exc}")
             else:
                 _entries.clear()
-                st.success(f"Imported {result.written} entries ({result.skipped} already there).")
+                common.flash(f"Imported {result.written} entries ({result.skipped} already there).")

@@ -61,6 +61,7 @@ def _indexes(url: str) -> list[tuple[str, str]]:
 
 
 st.title("Fund overview")
+common.show_flash()
 fund = common.fund_picker()
 if fund is None:
     st.stop()
@@ -256,4 +257,4 @@ if common.current_actor().role in ("fund_manager", "analyst", "admin"):
                     st.error(f"Nothing was loaded: {exc}")
                 else:
                     _indexes.clear()
-                    st.success(f"Loaded {count:,} levels of {code}.")
+                    common.flash(f"Loaded {count:,} levels of {code}.")

@@ -66,7 +66,7 @@ def _forms(rows: list, hubs: list[tuple[int, str, str]]) -> None:
                 st.error(str(exc))
             else:
                 _progress.clear()
-                st.success(
+                common.flash(
                     f"Recorded {observed[kpi]} = {created.value} for {hub_name[hub_id]} on "
                     f"{created.observed_on.isoformat()} (observation #{created.id})."
                 )
@@ -112,13 +112,14 @@ def _forms(rows: list, hubs: list[tuple[int, str, str]]) -> None:
                 stated = f"{saved.target_low}" + (
                     "" if saved.target_high is None else f"-{saved.target_high}"
                 )
-                st.success(
+                common.flash(
                     f"Saved target #{saved.id}: {choice.hub} {choice.kpi_name} {stated} "
                     f"by {saved.deadline.isoformat()}."
                 )
 
 
 st.title("Hub targets")
+common.show_flash()
 hubs = common.hubs()
 if not hubs:
     common.no_hubs_message()

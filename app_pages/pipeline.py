@@ -64,6 +64,7 @@ def _move(
 
 
 st.title("Pipeline")
+common.show_flash()
 fund = common.fund_picker()
 if fund is None:
     st.stop()
@@ -165,7 +166,7 @@ with left, st.form("open_deal", clear_on_submit=True):
             st.error(str(exc))
         else:
             _deals.clear()
-            st.success(f"Opened deal #{view.id} for {view.company} (sourced).")
+            common.flash(f"Opened deal #{view.id} for {view.company} (sourced).")
 
 with right, st.form("move_deal"):
     st.markdown("**Move a deal**")
@@ -195,7 +196,7 @@ with right, st.form("move_deal"):
                 st.error(str(exc))
             else:
                 _deals.clear()
-                st.success(f"Deal #{deal_id}: {action} recorded on {on.isoformat()}.")
+                common.flash(f"Deal #{deal_id}: {action} recorded on {on.isoformat()}.")
 
 if not frame.empty:
     st.subheader("History")

@@ -30,6 +30,7 @@ def _overdue(url: str, fund_id: int, today: date) -> pd.DataFrame:
 
 
 st.title("Portfolio reports")
+common.show_flash()
 fund = common.fund_picker()
 if fund is None:
     st.stop()
@@ -118,7 +119,7 @@ if common.can_edit_fund(common.current_actor()):
             else:
                 _reports.clear()
                 _overdue.clear()
-                st.success(
+                common.flash(
                     f"Recorded the report of {firms[firm_id]} for the period ending "
                     f"{period_end.isoformat()} (#{report.id})."
                 )
@@ -140,4 +141,4 @@ if common.can_edit_fund(common.current_actor()):
         else:
             _reports.clear()
             _overdue.clear()
-            st.success(f"Imported {count} reports.")
+            common.flash(f"Imported {count} reports.")

@@ -4,25 +4,27 @@ XIRR is Excel's definition, ACT/365F: the rate r with
 
     sum_i P_i / (1 + r) ** ((d_i - d_0) / 365) = 0,   d_0 = the earliest date
 
-(Microsoft, "XIRR function", support.microsoft.com; pyxirr, github.com/Anexen/pyxirr). Dates may
-come in any order and repeat; amounts are Decimal, int or float (rounded to the nearest float
-here, at the boundary). Sign convention: money in negative, money back positive. A rate is
-returned only when it is the one real rate (1 + r > 0) with NPV = 0; otherwise ``IrrUndefined``
-says why (no flows, no sign change, one date, no root, several roots: all in ``.roots``).
+(Microsoft, "XIRR function"; pyxirr, github.com/Anexen/pyxirr). Dates may come in any order and
+repeat; amounts are Decimal, int or float (rounded to the nearest float here, at the boundary).
+Money in is negative, money back positive. A rate is returned only when it is the one real rate
+(1 + r > 0) with NPV = 0, to about 1e-10 (pyxirr's Newton); otherwise ``IrrUndefined`` says why:
+no flows, no sign change, one date, no root, several roots (all in ``.roots``).
 
-Method. On x = ln(1 + r) the NPV is h(x) = sum P_i exp(-x t_i), t_i in years from d_0. For
-x > a, h(x) = (x - a) * integral A_a(s) exp(-(x - a) s) ds with A_a the running sum of the
-flows discounted at a; the exponential kernel is totally positive, so h has at most as many
-roots above a as A_a has sign changes, and at most as many below b as the running sums from
-the end, discounted at b (Descartes' rule for exponential sums; at a = 0 Norstrom's criterion,
-1972). 1. Fast path: with a = b = 0 these are the plain running sums; when they change sign at
-most once from each end, the count of roots is exact (the signs of h at -100%, 0 and +inf give
-its parity) and pyxirr's rate, on the right side of 0, is the root. pyxirr returns a rate only
-with |NPV| < 1e-3 (tests pin this); the first date's total bounds the flows' discounted size
-from below, so with amounts scaled that is a relative certificate of 1e-9. 2. Otherwise
-``_roots`` cuts the x axis (between bounds beyond which one end flow outweighs all the others)
-into cells, splits them until each provably holds 0 or 1 root, scans cells that stay unproven
-on a fine grid (checking for a touching pair), and refines roots with scipy's brentq.
+Method. On x = ln(1 + r) the NPV is h(x) = sum P_i exp(-x t_i), t_i in years from d_0, and for
+x > a, h(x) = (x - a) * integral A_a(s) exp(-(x - a) s) ds, A_a the running sum of the flows
+discounted at a. The kernel is totally positive, so h has at most as many roots above a as A_a
+has sign changes, and at most as many below b as the running sums from the end, discounted at
+b (Descartes' rule of signs for exponential sums; at a = 0, Norstrom's criterion, 1972).
+1. Fast path: at a = b = 0 these are the plain running sums; when they change sign at most once
+   from each end, the count of roots is exact (the signs of h at -100%, 0 and +inf give its
+   parity) and pyxirr's rate, on the right side of 0, is the root. pyxirr returns a rate only
+   with |NPV| < 1e-3 (a test pins this); the first date's total bounds the flows' discounted
+   size from below, so with the amounts scaled that certifies |NPV| <= 1e-9 of their size.
+2. Otherwise pyxirr's rate is kept when the flows discounted at it keep one sign in their
+   running sums (the same bound at a = b = the rate), else ``_roots`` decides: cells of the x
+   axis, between bounds beyond which one end flow outweighs all others, split until each is
+   proven to hold 0 or 1 root (the bounds above, or enclosures of h and of its slope), then
+   refined with scipy's brentq. A multiple root (which rounding splits) counts once.
 """
 
 from __future__ import annotations
@@ -38,20 +40,21 @@ from typing import Any
 import numpy as np
 import numpy_financial as npf
 import pyxirr
-from scipy.optimize import brentq, minimize_scalar
+from scipy.optimize import brentq
 
 from fund.results import Undefined
 
 DAYS_PER_YEAR = 365.0  # ACT/365F
-REL_TOL = 1e-9  # accepted: |NPV| <= REL_TOL * sum |P_i| discounted at the rate
+REL_TOL = 1e-9  # an accepted rate: |NPV| <= REL_TOL * sum |P_i| discounted at the rate
 _PYXIRR_ABS = 1e-3  # pyxirr 0.10 (src/core/scheduled/xirr.rs) returns None above this |NPV|
 _CERT_SCALE = _PYXIRR_ABS / REL_TOL
+_MAX_SCALE = 2.0**40  # beyond, rounding in the NPV may exceed pyxirr's 1e-3
 _EPS = 2.220446049250313e-16
 _MAX_X = math.log(1.7e308)  # ln(1 + r) beyond a float
-_MAX_SCALE = 2.0**40  # beyond, rounding in the NPV may exceed pyxirr's 1e-3
 # cell edges on x = ln(1 + r), from r = -100% to r = e**150
-_LADDER = np.array([-40, -15, -6, -3, -2, -1.2, -0.7, -0.4, -0.2, -0.1, 0, 0.1, 0.2, 0.4, 0.7])
-_LADDER = np.concatenate([_LADDER, [1.2, 2, 3, 6, 15, 40, 150]])
+_LADDER = (-40, -15, -6, -3, -2, -1.2, -0.7, -0.4, -0.2, -0.1, 0, 0.1, 0.2, 0.4, 0.7, 1.2, 2, 3, 6)
+_LADDER += (15, 40, 150)
+_NEAR = (-0.1, -0.03, -0.01, -1e-3, -1e-7, 1e-7, 1e-3, 0.01, 0.03, 0.1)  # cells around a hint
 Amount = Decimal | int | float
 DateLike = date | datetime | str | Any  # also pandas.Timestamp, numpy.datetime64
 
@@ -117,7 +120,8 @@ def irr(amounts: Iterable[Amount]) -> float:
     _check_amounts(fl)
     rate = float(npf.irr(fl))
     ok = math.isfinite(rate) and rate > -1.0
-    if ok and _sign_changes(fl) == 1:  # Descartes: the only root
+    signs = [v > 0.0 for v in fl if v != 0.0]
+    if ok and sum(map(bool.__ne__, signs, signs[1:])) == 1:  # Descartes: the only root
         return rate
     t, p = zip(*((float(i), a) for i, a in enumerate(fl) if a != 0.0), strict=True)
     return _unique(_roots(t, p, rate if ok else None))
@@ -131,11 +135,9 @@ def npv(rate: float, amounts: Iterable[Amount]) -> float:
 
 
 def _fast(ds: list[Any], fl: list[float], guess: float | None) -> float | None:
-    """The rate of sorted plain dates with non-zero totals at both ends, else None.
+    """The rate of sorted dates with non-zero totals at both ends and overall, else None.
 
-    Module docstring, step 1. When the running sums change sign more often, pyxirr's rate is
-    kept if ``_balance_unique`` proves it the only root, else ``_roots`` decides (and raises
-    ``IrrUndefined`` unless there is exactly one root).
+    Module docstring, steps 1 and 2; ``IrrUndefined`` from ``_roots`` when not one root.
     """
     n = len(ds)
     if n < 2 or n != len(fl) or type(ds[0]) is not date or type(ds[-1]) is not date:
@@ -146,8 +148,7 @@ def _fast(ds: list[Any], fl: list[float], guess: float | None) -> float | None:
     except TypeError:  # mixed kinds of dates: normalised on the general path
         return None
     acc = list(accumulate(fl))
-    total = acc[-1]
-    first_day, last_day = ds[0], ds[-1]
+    total, first_day, last_day = acc[-1], ds[0], ds[-1]
     if not -math.inf < total < math.inf or total == 0.0 or first_day == last_day:
         return None
     g, h = 1, n - 2
@@ -155,7 +156,7 @@ def _fast(ds: list[Any], fl: list[float], guess: float | None) -> float | None:
         g += 1
     while ds[h] == last_day:
         h -= 1
-    a_first, a_last = acc[g - 1], total - acc[h]  # totals on the first and the last date
+    a_first, a_last = acc[g - 1], total - acc[h]  # the totals on the first and the last date
     if a_first == 0.0 or a_last == 0.0:
         return None
     up = total > 0.0
@@ -163,14 +164,14 @@ def _fast(ds: list[Any], fl: list[float], guess: float | None) -> float | None:
     below = (a_last > 0.0) != up  # an odd number of roots with r < 0
     s = sorted(acc)
     k = bisect_right(s, 0.0)  # running sums <= 0
-    ulp = 2 * n * n * _EPS * max(-s[0], s[-1])  # rounding of a running sum, at most
+    ulp = n * n * 4.5e-16 * (s[-1] if s[-1] > -s[0] else -s[0])  # a running sum's rounding
     if up and above and not below:  # money in first, out last, a gain: most funds
-        # ahead (<= 0)* (> 0)+, behind no change (the total is the largest running sum), and
-        # no running sum within rounding of 0 or of the total
+        # ahead (<= 0)* (> 0)+; behind no change (the total is the largest running sum); no
+        # running sum within rounding of 0 or of the total
         proven = s[-2] < total == s[-1] and min(acc[k:]) > 0.0
         proven = proven and min(-s[k - 1], s[k], total - s[-2]) > ulp
     else:
-        m = bisect_left(s, total)  # running sums < total: sums from the end B_j > 0
+        m = bisect_left(s, total)  # running sums < total, i.e. sums from the end B_j > 0
         if up:  # ahead: (<= 0)* (> 0)+ or all > 0; behind: the sums < total lead, or none
             proven = min(acc[k:]) > 0.0 if above else k == 0
             proven &= (m == 0 or max(acc[:m]) < total) if below else s[-2] < total == s[-1]
@@ -200,6 +201,8 @@ def _fast(ds: list[Any], fl: list[float], guess: float | None) -> float | None:
         rate = None
     if proven:
         return rate if rate is not None and (rate > 0.0) == above else None
+    if any(type(d) is not date for d in ds):
+        return None
     if rate is not None and _balance_unique(rate, ds, fl, h):
         return rate
     days, amounts = _net(ds, fl)
@@ -209,16 +212,14 @@ def _fast(ds: list[Any], fl: list[float], guess: float | None) -> float | None:
 def _balance_unique(rate: float, ds: list[date], fl: list[float], h: int) -> bool:
     """True when the flows discounted at ``rate`` keep one sign in their running sums.
 
-    Those sums are the investment's balance at that rate (0 at the end at a root); with no
-    sign change before the last date no other rate solves it, on either side (the bound of the
-    module docstring taken at the rate: a "pure investment", Teichroew, Robichek and
-    Montalbano 1965). ``h``: the index before the last date.
+    Those sums are the investment's balance at the rate (0 at the end at a root): with no sign
+    change before the last date (index h), no other rate solves it, on either side (module
+    docstring, step 2; a "pure investment", Teichroew, Robichek and Montalbano 1965).
     """
     x, first = math.log1p(rate), ds[0]
     try:
         q = [
-            p * math.exp(-x * ((d - first).days / DAYS_PER_YEAR))
-            for d, p in zip(ds, fl, strict=True)
+            p * math.exp(-x * (d - first).days / DAYS_PER_YEAR) for d, p in zip(ds, fl, strict=True)
         ]
     except OverflowError:
         return False
@@ -228,7 +229,7 @@ def _balance_unique(rate: float, ds: list[date], fl: list[float], h: int) -> boo
 
 
 def _general(ds: list[Any], fl: list[float], guess: float | None) -> float:
-    """Validate with reasons, normalise the dates, net them, sort them, then solve."""
+    """Validate with reasons, normalise the dates, net them by date, sort them, then solve."""
     if not ds and not fl:
         raise IrrUndefined("no cash flows")
     if len(ds) != len(fl):
@@ -287,11 +288,6 @@ def _check_amounts(fl: Sequence[float]) -> None:
         raise IrrUndefined("no sign change: every amount is an outflow (zero or negative)")
 
 
-def _sign_changes(values: Sequence[float]) -> int:
-    signs = [v > 0.0 for v in values if v != 0.0]
-    return sum(map(bool.__ne__, signs, signs[1:]))
-
-
 def _as_date(value: Any) -> date:
     """A calendar day: datetimes (and pandas Timestamps) lose their time, like Excel."""
     if isinstance(value, datetime):
@@ -314,15 +310,15 @@ def _roots(
     """Every rate r > -1 solving sum_i P_i (1 + r) ** -t_i = 0, ascending (module docstring).
 
     ``when`` ascending and distinct, ``amounts`` non-zero; ``hint``, a certified rate, stands
-    for the root when there is exactly one. First a point where the running sums change sign
-    at most once ahead and behind gives the exact count; else cells (a, b) are split until
-    each is decided: min(changes ahead of a, behind b) <= 1 (count by the signs at a and b),
-    bounds of the NPV on the cell exclude zero, or bounds of its slope do (one root at most).
+    for the root when there is exactly one. A point where the running sums change sign at most
+    once ahead and behind gives the exact count; else cells (a, b) are split until decided:
+    min(changes ahead of a, behind b) <= 1 (count by the signs at a and b), or no root, or a
+    monotone h (a root inside only if the signs at a and b differ).
     """
     h = _Npv(when, amounts)
     x_hint = math.log1p(hint) if hint is not None else math.nan
-    near = [x_hint - 1e-7, x_hint + 1e-7] if h.lo < x_hint < h.hi else []
-    xs = np.unique(np.concatenate([[h.lo, h.hi], _LADDER, near]))
+    near = [x_hint + d for d in _NEAR if h.lo < x_hint + d < h.hi] if hint is not None else []
+    xs = np.array(sorted([h.lo, h.hi, *_LADDER, *near]))
     q = h.terms(xs)
     hs, ahead, behind = h.counts(q)
     for j in np.flatnonzero((ahead <= 1) & (behind <= 1) & (hs != 0)):
@@ -333,13 +329,13 @@ def _roots(
     xs, q, hs, ahead, behind = xs[keep], q[keep], hs[keep], ahead[keep], behind[keep]
     a, b, qa, qb = xs[:-1], xs[1:], q[:-1], q[1:]
     ha, hb, fa, bb = hs[:-1], hs[1:], ahead[:-1], behind[1:]
-    found: list[tuple[float, float]] = [(x, x) for x in xs[hs == 0]]  # NPV 0 within rounding
+    found = [(x, x) for x in xs[hs == 0]]  # the NPV is 0 within rounding there
     for _ in range(48):
-        nothing, monotone = h.enclose(a, qa, qb)
-        # monotone: a root inside only if the signs at the ends differ (a zero end is found)
-        sure = monotone | ((ha * hb != 0) & (np.minimum(fa, bb) <= 1))
+        sure = (ha * hb != 0) & (np.minimum(fa, bb) <= 1)
+        if not sure.all():
+            sure[~sure] = h.enclose(a[~sure], qa[~sure], qb[~sure])
         found += list(zip(a[sure & (ha * hb < 0)], b[sure & (ha * hb < 0)], strict=True))
-        todo = ~(nothing | sure)
+        todo = ~sure
         tiny = todo & (b - a <= 1e-9 * np.maximum(1.0, np.abs(a)))
         found += [(x, x) for x in (a[tiny] + b[tiny]) / 2 if abs(h.g(x)) <= 1e-12]
         todo &= ~tiny
@@ -350,12 +346,25 @@ def _roots(
         qm = h.terms(mid)
         hm, fm, bm = h.counts(qm)
         found += [(x, x) for x in mid[hm == 0]]
-        a, b = np.concatenate([a, mid]), np.concatenate([mid, b])
-        qa, qb = np.concatenate([qa, qm]), np.concatenate([qm, qb])
-        ha, hb = np.concatenate([ha, hm]), np.concatenate([hm, hb])
-        fa, bb = np.concatenate([fa, fm]), np.concatenate([bm, bb])
-    if todo.any():
-        found += h.scan(list(zip(a[todo], b[todo], strict=True)))
+        a, b, qa, qb, ha, hb, fa, bb = (
+            np.concatenate(pair)
+            for pair in (
+                (a, mid),
+                (mid, b),
+                (qa, qm),
+                (qm, qb),
+                (ha, hm),
+                (hm, hb),
+                (fa, fm),
+                (bm, bb),
+            )
+        )
+    else:
+        todo = np.ones(len(a), dtype=bool)
+    for lo, hi in zip(a[todo], b[todo], strict=True):  # undecided: sign changes on a grid
+        grid = np.linspace(lo, hi, 65)
+        signs = np.sign([h.g(x) for x in grid])
+        found += [(grid[j], grid[j + 1]) for j in np.flatnonzero(signs[:-1] * signs[1:] < 0)]
     return h.refine(found, x_hint)
 
 
@@ -363,52 +372,51 @@ class _Npv:
     """h(x) = sum P_i exp(-x t_i) on x = ln(1 + r), computed so that nothing overflows."""
 
     def __init__(self, when: Sequence[float], amounts: Sequence[float]) -> None:
-        self.t = t = np.asarray(when, dtype=float)
-        p = np.asarray(amounts, dtype=float)
-        self.p = p = p / np.max(np.abs(p))
-        ap = np.abs(p)
-        self.sign_first, self.sign_last = np.sign(p[0]), np.sign(p[-1])  # at r = +inf, -100%
+        big = max(map(abs, amounts))
+        self.p = p = np.array([a / big for a in amounts])
+        self.t = t = np.array(when, dtype=float)
+        self.sign_first = 1.0 if p[0] > 0 else -1.0  # the sign of h as r -> +inf
+        self.sign_last = 1.0 if p[-1] > 0 else -1.0  # and as r -> -100%
+        size = math.fsum(map(abs, p))
         # beyond these the first (last) flow outweighs all the others: no root
-        self.hi = _bound(ap[0], ap[1:].sum(), t[1] - t[0])
-        self.lo = -_bound(ap[-1], ap[:-1].sum(), t[-1] - t[-2])
+        self.hi = _bound(abs(p[0]), size - abs(p[0]), t[1] - t[0])
+        self.lo = -_bound(abs(p[-1]), size - abs(p[-1]), t[-1] - t[-2])
         self.rounding = 8 * len(t) * _EPS
+        self.shifts = (t - t[0], t - t[-1])
 
     def _shift(self, xs: np.ndarray) -> np.ndarray:
         """t_i - ref: ref is the first time for x >= 0, the last for x < 0 (no overflow)."""
-        return self.t - np.where(xs >= 0.0, self.t[0], self.t[-1])[:, None]
+        return np.where(xs[:, None] >= 0.0, *self.shifts)
 
     def terms(self, xs: np.ndarray) -> np.ndarray:
         """P_i exp(-x (t_i - ref)): h at x, term by term, up to a positive factor."""
         return self.p * np.exp(-xs[:, None] * self._shift(xs))
 
     def counts(self, q: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Sign of h (0: within rounding), sign changes of the running sums ahead and behind.
-
-        A running sum within its rounding error of zero has no sign: the count is n + 1.
-        """
+        """Sign of h (0: within rounding); sign changes of the running sums ahead and behind,
+        n + 1 (unknown) when one of them is within its rounding error of zero."""
         rows, n = q.shape
-        both = np.concatenate([q, q[:, ::-1]])
-        run = np.cumsum(both, axis=1)
-        size = np.cumsum(np.abs(both), axis=1) * self.rounding + 1e-300
-        sure = np.abs(run) > size
+        both = np.concatenate((q, q[:, ::-1]))
+        run = np.add.accumulate(both, axis=1)
+        sure = np.abs(run) > np.add.accumulate(np.abs(both), axis=1) * self.rounding
         pos = run > 0.0
-        changes = np.where(sure.all(axis=1), (pos[:, 1:] != pos[:, :-1]).sum(axis=1), n + 1)
-        signs = np.where(sure[:rows, -1], np.sign(run[:rows, -1]), 0.0)
-        return signs, changes[:rows], changes[rows:]
+        changes = np.add.reduce(pos[:, 1:] != pos[:, :-1], axis=1)
+        changes[~np.logical_and.reduce(sure, axis=1)] = n + 1
+        return np.sign(run[:rows, -1]) * sure[:rows, -1], changes[:rows], changes[rows:]
 
-    def enclose(self, a: np.ndarray, qa: np.ndarray, qb: np.ndarray) -> tuple:
-        """Per cell (a, b): h has no root on it; h is monotone on it.
+    def enclose(self, a: np.ndarray, qa: np.ndarray, qb: np.ndarray) -> np.ndarray:
+        """Per cell (a, b): True when h has no root on it, or is monotone on it.
 
-        Each term is monotone in x, so its extremes on the cell are at a and b (both taken
-        with the cell's reference time: cells do not straddle 0, where the terms are P_i).
+        Each term is monotone in x, so its extremes on the cell are at a and b (both with the
+        cell's reference time: a cell is on one side of 0, where the terms are the P_i).
         """
-        low, high = np.minimum(qa, qb).sum(axis=1), np.maximum(qa, qb).sum(axis=1)
-        tol = 1e-12 * (np.abs(qa) + np.abs(qb)).sum(axis=1)
+        add = np.add.reduce
+        tol = add(np.abs(qa) + np.abs(qb), axis=1) * 1e-12
+        nothing = (add(np.minimum(qa, qb), axis=1) > tol) | (add(np.maximum(qa, qb), 1) < -tol)
         d = self._shift(a)
-        da, db = d * qa, d * qb  # slope terms, up to the sign
-        slow, shigh = np.minimum(da, db).sum(axis=1), np.maximum(da, db).sum(axis=1)
-        stol = 1e-12 * (np.abs(da) + np.abs(db)).sum(axis=1)
-        return (low > tol) | (high < -tol), (slow > stol) | (shigh < -stol)
+        da, db = d * qa, d * qb  # the slope's terms, up to a common sign
+        tol = add(np.abs(da) + np.abs(db), axis=1) * 1e-12
+        return nothing | (add(np.minimum(da, db), 1) > tol) | (add(np.maximum(da, db), 1) < -tol)
 
     def g(self, x: float) -> float:
         """h / sum |P_i| exp(-x t_i): the NPV as a share of the flows' size, in [-1, 1]."""
@@ -416,10 +424,9 @@ class _Npv:
         return float(self.p @ w / (np.abs(self.p) @ w))
 
     def refine(self, cells: list[tuple[float, float]], x_hint: float) -> list[float]:
-        """The root of each cell as a rate ((x, x): a root at x; the hint in a single cell).
+        """The root in each cell, as a rate ((x, x): a root at x; the hint in a single cell).
 
-        Roots with the NPV within rounding of zero between them (a multiple root, which
-        rounding splits) count once.
+        Roots with the NPV within rounding of zero between them count once (a multiple root).
         """
         groups: list[list[float]] = []
         for a, b in sorted(cells):
@@ -427,37 +434,14 @@ class _Npv:
                 x = a if a == b else x_hint
             else:
                 x = float(brentq(self.g, a, b, xtol=1e-15, rtol=1e-15, maxiter=400))
-            last = groups[-1][-1] if groups else math.nan
-            if x - last <= 1e-9 * max(1.0, abs(x)) or abs(self.g((x + last) / 2)) < 1e-12:
+            last = groups[-1][-1] if groups else None
+            if last is not None and (
+                x - last <= 1e-9 * max(1.0, abs(x)) or abs(self.g((x + last) / 2)) < 1e-12
+            ):
                 groups[-1].append(x)
             else:
                 groups.append([x])
         return sorted({math.expm1(min(g[len(g) // 2], _MAX_X)) for g in groups})
-
-    def scan(self, cells: list[tuple[float, float]]) -> list[tuple[float, float]]:
-        """Cells still undecided: a grid for sign changes and a search at each dip to zero."""
-        out: list[tuple[float, float]] = []
-        for a, b in cells:
-            grid = np.linspace(a, b, 33)
-            values = np.array([self.g(x) for x in grid])
-            signs, size = np.sign(values), np.abs(values)
-            out += [(grid[j], grid[j + 1]) for j in np.flatnonzero(signs[:-1] * signs[1:] < 0)]
-            out += [(x, x) for x in grid[values == 0.0]]
-            for j in range(1, len(grid) - 1):
-                dip = size[j - 1] > size[j] <= size[j + 1]
-                if dip and signs[j - 1] == signs[j] == signs[j + 1] != 0:
-                    out += self._dip(grid[j - 1], grid[j + 1], signs[j])
-        return out
-
-    def _dip(self, a: float, b: float, sign: float) -> list[tuple[float, float]]:
-        best = minimize_scalar(
-            lambda x: sign * self.g(x), bounds=(a, b), method="bounded", options={"xatol": 1e-13}
-        )
-        x = float(best.x)
-        value = self.g(x)
-        if sign * value < 0.0:
-            return [(a, x), (x, b)]
-        return [(x, x)] if abs(value) <= 1e-13 else []
 
 
 def _bound(own: float, others: float, gap: float) -> float:

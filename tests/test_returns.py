@@ -228,6 +228,49 @@ def test_pyxirr_keeps_the_promise_the_fast_path_relies_on():
             assert abs(pyxirr.xnpv(rate, dates, amounts)) < 1e-3
 
 
+def _dense_roots(dates: list[date], amounts: list[float], grid: np.ndarray) -> list[float]:
+    """x = ln(1 + r) where the NPV changes sign on a dense grid (an independent reference)."""
+    t = np.array([(d - min(dates)).days / 365 for d in dates])
+    p = np.array(amounts, dtype=float)
+    ref = np.where(grid >= 0, t.min(), t.max())[:, None]
+    w = np.exp(-grid[:, None] * (t[None, :] - ref))
+    signs = np.sign(w @ p)
+    crossing = [(grid[j] + grid[j + 1]) / 2 for j in np.flatnonzero(signs[:-1] * signs[1:] < 0)]
+    return sorted(crossing + list(grid[signs == 0]))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_agrees_with_a_dense_scan_on_random_series(seed):
+    """Fund-like, arbitrary and small-integer flows (many with several roots, or none)."""
+    rng = random.Random(seed)
+    grid = np.linspace(-12.0, 12.0, 24001)  # r from -99.9994% to e**12 - 1
+    step = grid[1] - grid[0]
+    for _ in range(60):
+        n = rng.randint(2, 20)
+        dates = [date(2015, 1, 1) + timedelta(days=rng.randint(0, 3000)) for _ in range(n)]
+        kind = rng.random()
+        if kind < 0.4:
+            amounts = [-rng.uniform(1, 100)] + [rng.uniform(-60, 100) for _ in range(n - 1)]
+            dates.sort()
+        elif kind < 0.7:
+            amounts = [rng.uniform(-1, 1) * 10 ** rng.uniform(0, 6) for _ in range(n)]
+        else:
+            amounts = [float(rng.choice([-1, 1]) * rng.randint(1, 5)) for _ in range(n)]
+        dense = _dense_roots(dates, amounts, grid)
+        try:
+            rate = xirr(dates, amounts)
+        except IrrUndefined as exc:
+            if exc.reason.startswith("no rate"):
+                assert dense == [], (dates, amounts)
+            for root in exc.roots:
+                if -11.9 < math.log1p(root) < 11.9 if root > -1 else False:
+                    assert min(abs(math.log1p(root) - x) for x in dense) < 2 * step
+            continue
+        x = math.log1p(rate) if rate > -1 else -math.inf
+        if -11.9 < x < 11.9:
+            assert len(dense) == 1 and abs(dense[0] - x) < 2 * step, (dates, amounts, rate)
+
+
 # --- properties ------------------------------------------------------------------------------
 
 DAYS = st.lists(st.integers(1, 15 * 365), min_size=1, max_size=25, unique=True)
