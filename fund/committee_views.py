@@ -78,9 +78,7 @@ def known(session: Session, model: type[T], key: int, *, name: str, what: str) -
 
 def company_name(firm: Firm | None) -> str:
     """The company's English name, else its Chinese name."""
-    if firm is None:
-        return "?"
-    return firm.name_en or firm.name_zh or f"firm {firm.id}"
+    return "?" if firm is None else firm.display_name
 
 
 def member_view(m: IcMember) -> MemberView:

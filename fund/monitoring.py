@@ -129,7 +129,8 @@ def define_metric(
 
 
 def company_name(firm: Firm) -> str:
-    return firm.name_en or firm.name_zh or f"company {firm.id}"
+    """The firm's English name, else its Chinese name (``Firm.display_name``)."""
+    return firm.display_name
 
 
 @dataclass

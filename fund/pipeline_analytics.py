@@ -87,8 +87,8 @@ class StageMove:
 
 
 def company_name(firm: Firm) -> str:
-    """The firm's English name, else its Chinese name."""
-    return firm.name_en or firm.name_zh or f"company {firm.id}"
+    """The firm's English name, else its Chinese name (``Firm.display_name``)."""
+    return firm.display_name
 
 
 def stage_changes(session: Session, deal_ids: Iterable[int]) -> list[DealStageChange]:

@@ -192,6 +192,11 @@ class FirmCreate(FirmBase):
 class Firm(FirmBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
 
+    @property
+    def display_name(self) -> str:
+        """The firm's English name, else its Chinese name."""
+        return self.name_en or self.name_zh or f"company {self.id}"
+
 
 class FirmPublic(FirmBase):
     id: int
