@@ -4,8 +4,10 @@ Every row goes through its ``...Create`` model before anything is written, so a 
 refused with a message naming the row, the field and the value, and the database is left as
 it was. Writes go through the caller's session (one transaction; the audit log records them).
 The hub side is written first, then the fund side (``fund.demo_funds``: funds, LPs, ledger
-through ``fund.ledger``, marks, reports, a synthetic benchmark). The ledger is append-only, so
-a database holding ledger entries is never reloaded: load the demo into a fresh one.
+through ``fund.ledger``, marks, reports, a synthetic benchmark), then the deal pipeline
+(``fund.demo_pipeline``: deals, due diligence and the investment committee, through the domain
+functions). The ledger and the deal history are append-only, so a database holding ledger
+entries or stage changes is never reloaded: load the demo into a fresh one.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from sqlmodel import Session, SQLModel, func, select
 
 from fund.demo_funds import FUND_TABLES, plan_demo_funds, write_demo_funds
 from fund.demo_generate import DemoData, generate
+from fund.demo_pipeline import PIPELINE_TABLES, clear_pipeline, load_demo_pipeline
 from models.fx import FxRate, FxRateCreate
 from models.hub import (
     Firm,
@@ -41,7 +44,7 @@ DEMO_SEED = 20191207  # the day the Beijing trial's 46 projects were revealed (s
 
 @dataclass(frozen=True)
 class DemoSummary:
-    """How many rows each demo table holds (hub side, then fund side)."""
+    """How many rows each demo table holds (hub side, fund side, then the deal pipeline)."""
 
     hubs: int = 0
     parks: int = 0
@@ -61,6 +64,10 @@ class DemoSummary:
     index_levels: int = 0
     metric_definitions: int = 0
     company_reports: int = 0
+    deals: int = 0
+    deal_stage_changes: int = 0
+    dd_items: int = 0
+    ic_meetings: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -103,13 +110,14 @@ DEMO_COUNTS = DemoSummary(
     hubs=4, parks=15, firms=407, funding_rounds=830, trial_approvals=10, trial_projects=60,
     targets=8, observations=63, fx_rates=198, funds=2, lps=9, commitments=10,
     ledger_entries=724, valuation_marks=255, benchmark_indexes=1, index_levels=102,
-    metric_definitions=5, company_reports=472,
+    metric_definitions=5, company_reports=472, deals=61, deal_stage_changes=290,
+    dd_items=1872, ic_meetings=34,
 )  # fmt: skip
 
 
 def count_rows(*, session: Session) -> DemoSummary:
     """The number of rows in each demo table (hub side and fund side)."""
-    tables = {name: table for name, (_, table) in MODELS.items()} | FUND_TABLES
+    tables = {name: table for name, (_, table) in MODELS.items()} | FUND_TABLES | PIPELINE_TABLES
     counts = {
         name: int(session.exec(select(func.count()).select_from(table)).one())
         for name, table in tables.items()
@@ -125,12 +133,14 @@ def has_hub_data(*, session: Session) -> bool:
 
 
 def clear_demo(*, session: Session) -> None:
-    """Delete every fund-side, then hub-side row through ``session`` (so the audit log records
-    each one). Refused (``InputError``) when the ledger holds entries: they cannot be deleted.
+    """Delete every pipeline, fund-side, then hub-side row through ``session`` (so the audit
+    log records each one). Refused (``InputError``) when the ledger holds entries or deals have
+    a stage history: neither can be deleted.
     """
     entries = session.exec(select(func.count()).select_from(FUND_TABLES["ledger_entries"])).one()
     if entries:
         raise InputError(LEDGER_REFUSAL.format(n=entries))
+    clear_pipeline(session=session)
     for table in FUND_TABLES.values():
         for row in session.exec(select(table)).all():
             session.delete(row)
@@ -220,4 +230,5 @@ def load_demo(*, session: Session, seed: int = DEMO_SEED, replace: bool = False)
         clear_demo(session=session)
     _write(session, staged)
     write_demo_funds(session=session, plan=funds, data=data)
+    load_demo_pipeline(session=session, seed=seed)
     return count_rows(session=session)

@@ -179,3 +179,14 @@ def demo_sqlite_url(tmp_path: Path, _sqlite_demo_template: Path) -> str:
     path = tmp_path / "demo.db"
     shutil.copy(_sqlite_demo_template, path)
     return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def second_demo_sqlite(tmp_path_factory: pytest.TempPathFactory, _sqlite_template: Path) -> Engine:
+    """A second, independent load of the demo into SQLite: compared with ``demo_db`` it shows
+    the demo is the same on every load and on every backend."""
+    path = tmp_path_factory.mktemp("second") / "demo.db"
+    shutil.copy(_sqlite_template, path)
+    engine = make_engine(f"sqlite:///{path}")
+    _load_demo(engine)
+    return engine

@@ -19,9 +19,8 @@ from fund.demo_facts import DEMO_END, SEEDS
 from fund.demo_firms import RENOWNED_AT, RENOWNED_CRITERION
 from fund.demo_generate import generate
 from fund.funding import rounds_frame
-from models import migrate
 from models.audit import AuditLog
-from models.db import make_engine, session_scope
+from models.db import session_scope
 from models.fx import FxRate
 from models.hub import STAGES, Firm, FundingRound, Hub, Park, TrialApproval, TrialProject
 from models.kpi import KpiObservation, Target
@@ -57,7 +56,8 @@ def test_load_demo_gives_the_documented_counts(empty_db):
         "trial_projects": 60, "targets": 8, "observations": 63, "fx_rates": 198,
         "funds": 2, "lps": 9, "commitments": 10, "ledger_entries": 724, "valuation_marks": 255,
         "benchmark_indexes": 1, "index_levels": 102, "metric_definitions": 5,
-        "company_reports": 472,
+        "company_reports": 472, "deals": 61, "deal_stage_changes": 290, "dd_items": 1872,
+        "ic_meetings": 34,
     }  # fmt: skip
     assert _counts(empty_db) == DEMO_COUNTS
     with Session(empty_db) as session:
@@ -65,20 +65,14 @@ def test_load_demo_gives_the_documented_counts(empty_db):
         assert session.exec(select(func.count()).select_from(AuditLog)).one() > 1500
 
 
-def test_demo_is_deterministic_across_databases(empty_db, tmp_path):
-    _load(empty_db)
-    other = make_engine(f"sqlite:///{tmp_path / 'other.db'}")
-    migrate.upgrade(other)
-    _load(other)
-    assert _digest(empty_db) == _digest(other)
-    other.dispose()
+def test_demo_is_deterministic_across_databases(demo_db, second_demo_sqlite):
+    assert _digest(demo_db) == _digest(second_demo_sqlite)
     assert generate(DEMO_SEED) == generate(DEMO_SEED)
     assert generate(DEMO_SEED).firms != generate(DEMO_SEED + 1).firms
 
 
-def test_every_target_and_observation_names_its_source(empty_db):
-    _load(empty_db)
-    with Session(empty_db) as session:
+def test_every_target_and_observation_names_its_source(demo_db):
+    with Session(demo_db) as session:
         targets = session.exec(select(Target)).all()
         observations = session.exec(select(KpiObservation)).all()
         hubs = session.exec(select(Hub)).all()
@@ -98,9 +92,8 @@ def test_every_target_and_observation_names_its_source(empty_db):
     assert generated and all(o.source.startswith("demo: generated") for o in generated)
 
 
-def test_seed_targets_are_the_plans_words(empty_db):
-    _load(empty_db)
-    with Session(empty_db) as session:
+def test_seed_targets_are_the_plans_words(demo_db):
+    with Session(demo_db) as session:
         rows = session.exec(select(Target, Hub).join(Hub, col(Hub.id) == Target.hub_id)).all()
     found = {(h.name, t.kpi_code): t for t, h in rows}
     assert found[("Shenzhen", "parks_clusters")].target_low == 5
@@ -116,9 +109,8 @@ def test_seed_targets_are_the_plans_words(empty_db):
     assert [t for t in found.values() if t.deadline > date(2026, 12, 31)]
 
 
-def test_generated_usccs_validate_and_real_firms_have_none(empty_db):
-    _load(empty_db)
-    with Session(empty_db) as session:
+def test_generated_usccs_validate_and_real_firms_have_none(demo_db):
+    with Session(demo_db) as session:
         firms = session.exec(select(Firm)).all()
     codes = [f.uscc for f in firms if f.uscc]
     assert len(codes) == len(set(codes)) == 400
@@ -129,9 +121,8 @@ def test_generated_usccs_validate_and_real_firms_have_none(empty_db):
     assert all(f.uscc is None for f in named.values())
 
 
-def test_trials_match_the_seeds(empty_db):
-    _load(empty_db)
-    with Session(empty_db) as session:
+def test_trials_match_the_seeds(demo_db):
+    with Session(demo_db) as session:
         hubs = {h.id: h.name for h in session.exec(select(Hub)).all()}
         projects = session.exec(select(TrialProject)).all()
         approvals = session.exec(select(TrialApproval)).all()
@@ -150,9 +141,8 @@ def _renowned_by(firms, hub_id: int, day: date) -> int:
     return sum(1 for f in firms if f.hub_id == hub_id and f.renowned and f.renowned_since <= day)
 
 
-def test_firms_rounds_and_parks_are_consistent(empty_db):
-    _load(empty_db)
-    with Session(empty_db) as session:
+def test_firms_rounds_and_parks_are_consistent(demo_db):
+    with Session(demo_db) as session:
         hubs = {h.name: h.id for h in session.exec(select(Hub)).all()}
         firms = {f.id: f for f in session.exec(select(Firm)).all()}
         parks = session.exec(select(Park)).all()
@@ -191,25 +181,27 @@ def test_firms_rounds_and_parks_are_consistent(empty_db):
     assert len([p for p in parks if p.hub_id == hubs["Shenzhen"]]) == 5
 
 
-def test_second_load_is_refused_unless_replacing(empty_db):
-    _load(empty_db)
+def test_second_load_is_refused_unless_replacing(demo_db):
     with pytest.raises(InputError, match="already holds hub data"):
-        _load(empty_db)
-    assert _counts(empty_db) == DEMO_COUNTS
+        _load(demo_db)
+    assert _counts(demo_db) == DEMO_COUNTS
     with pytest.raises(InputError, match="append-only"):  # the ledger cannot be deleted
-        _load(empty_db, replace=True)
-    assert _counts(empty_db) == DEMO_COUNTS
+        _load(demo_db, replace=True)
+    assert _counts(demo_db) == DEMO_COUNTS
 
 
 def test_replace_deletes_every_row_when_the_ledger_is_empty(empty_db, monkeypatch):
-    real = demo.write_demo_funds  # load everything but the ledger, so replacing may delete
+    real = demo.write_demo_funds  # load everything but the ledger and the deal history (both
+    # append-only), so replacing may delete
 
     def without_ledger(*, session, plan, data):
         real(session=session, plan=dataclasses.replace(plan, ops=[]), data=data)
 
     monkeypatch.setattr(demo, "write_demo_funds", without_ledger)
+    monkeypatch.setattr(demo, "load_demo_pipeline", lambda **_: None)
     loaded = _load(empty_db)
-    assert loaded == dataclasses.replace(DEMO_COUNTS, ledger_entries=0)
+    no_pipeline = {"deals": 0, "deal_stage_changes": 0, "dd_items": 0, "ic_meetings": 0}
+    assert loaded == dataclasses.replace(DEMO_COUNTS, ledger_entries=0, **no_pipeline)
     assert _load(empty_db, replace=True) == loaded
     with Session(empty_db) as session:
         deletes = session.exec(
@@ -230,11 +222,10 @@ def test_a_bad_fact_is_refused_and_nothing_is_written(empty_db, monkeypatch):
         assert session.exec(select(func.count()).select_from(AuditLog)).one() == 0
 
 
-def test_an_invalid_uscc_is_refused_and_a_loaded_demo_kept(empty_db, monkeypatch):
-    _load(empty_db)
+def test_an_invalid_uscc_is_refused_and_a_loaded_demo_kept(demo_db, monkeypatch):
     monkeypatch.setitem(demo_facts.FIRMS[0], "uscc", "91440300MA5XXXXXX0")
     with pytest.raises(InputError) as refused:
-        _load(empty_db, replace=True)
+        _load(demo_db, replace=True)
     message = str(refused.value)
     assert "uscc" in message and "91440300MA5XXXXXX0" in message and "WeBank" in message
-    assert _counts(empty_db) == DEMO_COUNTS
+    assert _counts(demo_db) == DEMO_COUNTS
