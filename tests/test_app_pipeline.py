@@ -3,6 +3,7 @@ move to the investment committee before due diligence is complete."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -66,8 +67,9 @@ def test_a_deal_moves_stage_by_stage_until_the_dd_rule_stops_it(demo_sqlite_url,
 
 def test_the_deal_room_starts_a_checklist_from_the_templates(demo_sqlite_url, monkeypatch):
     at = _open(demo_sqlite_url, monkeypatch, "pipeline")
-    _new_deal(at, demo_sqlite_url)
+    deal_id = _new_deal(at, demo_sqlite_url)
     room = _open(demo_sqlite_url, monkeypatch, "deal_room")
+    room.selectbox(key="room_deal").set_value(deal_id).run()
     assert "checklist has not been started" in room.warning[0].value
     _button(room, "Start the checklist").click().run()
     assert not room.exception
@@ -80,3 +82,28 @@ def test_analysts_see_the_pipeline_without_forms(demo_sqlite_url, monkeypatch):
     at = _open(demo_sqlite_url, monkeypatch, "pipeline", role="analyst")
     assert not [b for b in at.button if b.label in ("Open deal", "Move")]
     assert any("Read-only for your role" in c.value for c in at.caption)
+
+
+def test_the_board_counts_the_demo_deals_per_stage(demo_sqlite_url, monkeypatch):
+    at = _open(demo_sqlite_url, monkeypatch, "pipeline")
+    with Session(make_engine(demo_sqlite_url)) as s:
+        fund_1 = s.exec(select(Deal).where(Deal.fund_id == 1)).all()
+    headers = [m.value for m in at.markdown if m.value.startswith("**") and "(" in m.value]
+    invested = sum(d.stage == "invested" for d in fund_1)
+    assert f"**invested** ({invested})" in headers
+
+
+def test_analytics_funnel_starts_with_every_deal(demo_sqlite_url, monkeypatch):
+    at = _open(demo_sqlite_url, monkeypatch, "pipeline_analytics")
+    at.date_input[0].set_value((date(2015, 1, 1), date.today())).run()
+    funnel = at.dataframe[0].value
+    with Session(make_engine(demo_sqlite_url)) as s:
+        total = s.exec(select(func.count()).select_from(Deal).where(Deal.fund_id == 1)).one()
+    assert funnel.iloc[0]["stage"] == "sourced" and funnel.iloc[0]["deals"] == total
+    assert list(funnel["deals"]) == sorted(funnel["deals"], reverse=True)
+
+
+def test_committee_page_shows_a_memo_to_download(demo_sqlite_url, monkeypatch):
+    at = _open(demo_sqlite_url, monkeypatch, "committee")
+    assert at.get("download_button")
+    assert any("Votes:" in c.value for c in at.caption)
