@@ -29,9 +29,10 @@ def _deals(url: str, fund_id: int) -> pd.DataFrame:
 def _card(row: Any) -> str:
     amount = "" if row.amount_sought is None else f" · {row.currency} {row.amount_sought:,.0f}"
     step = f"\n\nnext: {row.next_step}" if row.next_step else ""
+    timing = "invested" if row.stage == "invested" else f"{row.days_in_stage} d in stage"
     return (
         f"**{row.company}**  \n{row.sector} · {row.round_sought or 'round n/a'}{amount}  \n"
-        f"{row.owner} · {row.days_in_stage} d in stage{step}"
+        f"{row.owner} · {timing}{step}"
     )
 
 

@@ -3,7 +3,7 @@ and why deals were passed."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import altair as alt
 import pandas as pd
@@ -29,9 +29,7 @@ if history.empty:
     st.info(f"{fund_name} has no deals yet: the analytics start with the first deal.")
     st.stop()
 cols = st.columns([2, 3])
-period = cols[0].date_input(
-    "Deals opened between", value=(date.today() - timedelta(days=5 * 365), date.today())
-)
+period = cols[0].date_input("Deals opened between", value=(min(history["opened_on"]), date.today()))
 owners = cols[1].multiselect("Owners", sorted(history["owner"].unique()), placeholder="all")
 start, end = (period[0], period[-1]) if isinstance(period, tuple) else (period, period)
 chosen = pa.filter_history(history, start=start, end=end, owners=owners or None)
