@@ -11,8 +11,11 @@ import streamlit as st
 
 from app_pages import common
 from fund import pipeline as flow
+from fund.firms import open_deal_for_new_firm
+from fund.ledger import fund_of
 from fund.pipeline_analytics import deal_history, deals, deals_frame
 from models.db import database_url
+from models.hub import SECTORS, FirmCreate
 from models.pipeline import PASS_REASONS, SOURCE_CHANNELS, STAGES
 from models.queries import fund_parties
 from models.validation import InputError, check
@@ -24,6 +27,16 @@ ACTIONS = ("advance", "move back", "pass", "hold", "resume", "reopen")
 @st.cache_data(ttl=30, max_entries=16, show_spinner=False)
 def _deals(url: str, fund_id: int) -> pd.DataFrame:
     return deals_frame(common.read(deals, fund_id=fund_id, as_of=date.today()))
+
+
+@st.cache_data(ttl=60, max_entries=16, show_spinner=False)
+def _parties(url: str, fund_id: int) -> dict[str, list[tuple[int, str]]]:
+    return common.read(fund_parties, fund_id=fund_id)
+
+
+def fund_hub(fund_id: int) -> int | None:
+    """The hub a new company of this fund's pipeline belongs to: the fund's own."""
+    return common.read(fund_of, fund_id=fund_id).hub_id
 
 
 def _card(row: Any) -> str:
@@ -125,11 +138,16 @@ if not common.can_edit_fund(common.current_actor()):
     st.stop()
 
 left, right = st.columns(2)
-parties = common.read(fund_parties, fund_id=fund_id)
+parties = _parties(database_url(), fund_id)
 with left, st.form("open_deal", clear_on_submit=True):
     st.markdown("**Open a deal**")
     firms = dict(parties["firms"])
     firm_id = st.selectbox("Company", list(firms), format_func=firms.get, key="deal_firm")
+    st.caption("Or a company not in the store yet (fill in its name to use it):")
+    cols = st.columns([2, 2, 1])
+    new_en = cols[0].text_input("English name", key="new_en")
+    new_zh = cols[1].text_input("Chinese name", key="new_zh")
+    new_sector = cols[2].selectbox("Sector", SECTORS, key="new_sector")
     cols = st.columns(2)
     owner = cols[0].text_input("Owner", value=common.current_actor().name, key="deal_owner")
     channel = cols[1].selectbox("Source", SOURCE_CHANNELS, key="deal_channel")
@@ -143,26 +161,34 @@ with left, st.form("open_deal", clear_on_submit=True):
     step = cols[1].text_input("Next step", key="deal_step")
     step_on = cols[2].date_input("Next step on", value=None, key="deal_step_on")
     if st.form_submit_button("Open deal"):
+        deal = {
+            "fund_id": fund_id,
+            "firm_id": firm_id,
+            "owner": owner,
+            "source_channel": channel,
+            "source_detail": detail or None,
+            "round_sought": round_sought,
+            "amount_sought": amount or None,
+            "currency": currency,
+            "next_step": step or None,
+            "next_step_on": step_on,
+            "opened_on": opened,
+        }
         try:
-            view = common.write(
-                flow.open_deal,
-                deal_in=check(
-                    flow.DealCreate,
+            if new_en or new_zh:
+                firm_in = check(
+                    FirmCreate,
                     {
-                        "fund_id": fund_id,
-                        "firm_id": firm_id,
-                        "owner": owner,
-                        "source_channel": channel,
-                        "source_detail": detail or None,
-                        "round_sought": round_sought,
-                        "amount_sought": amount or None,
-                        "currency": currency,
-                        "next_step": step or None,
-                        "next_step_on": step_on,
-                        "opened_on": opened,
+                        "name_en": new_en or None,
+                        "name_zh": new_zh or None,
+                        "sector": new_sector,
+                        "hub_id": fund_hub(fund_id),
                     },
-                ),
-            )
+                )
+                view = common.write(open_deal_for_new_firm, firm_in=firm_in, deal=deal)
+                _parties.clear()
+            else:
+                view = common.write(flow.open_deal, deal_in=check(flow.DealCreate, deal))
         except (InputError, PermissionError) as exc:
             st.error(str(exc))
         else:

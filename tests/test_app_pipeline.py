@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from fund.access import Actor
 from models.db import make_engine
+from models.hub import Firm
 from models.pipeline import Deal, DealStageChange
 
 APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
@@ -107,3 +108,15 @@ def test_committee_page_shows_a_memo_to_download(demo_sqlite_url, monkeypatch):
     at = _open(demo_sqlite_url, monkeypatch, "committee")
     assert at.get("download_button")
     assert any("Votes:" in c.value for c in at.caption)
+
+
+def test_a_deal_for_a_company_new_to_the_store(demo_sqlite_url, monkeypatch):
+    at = _open(demo_sqlite_url, monkeypatch, "pipeline")
+    at.text_input(key="new_en").input("Lianhua Pay Technology Co., Ltd.")
+    at.text_input(key="new_zh").input("莲花支付科技有限公司")
+    _button(at, "Open deal").click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert "Lianhua Pay Technology" in at.success[0].value
+    with Session(make_engine(demo_sqlite_url)) as s:
+        firm = s.exec(select(Firm).where(Firm.name_zh == "莲花支付科技有限公司")).one()
+        assert s.exec(select(Deal).where(Deal.firm_id == firm.id)).one().stage == "sourced"
