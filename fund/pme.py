@@ -90,8 +90,6 @@ def ks_pme(
     flows = _Flows.of(contributions, distributions, nav, as_of, index)
     if isinstance(flows, Undefined):
         return flows
-    if flows.fv_paid_in <= 0:
-        return Undefined("no contributions")
     return CONTEXT.divide(CONTEXT.add(flows.fv_distributed, flows.nav), flows.fv_paid_in)
 
 
@@ -107,8 +105,6 @@ def long_nickels_pme(
     flows = _Flows.of(contributions, distributions, nav, as_of, index)
     if isinstance(flows, Undefined):
         return flows
-    if flows.fv_paid_in <= 0:
-        return Undefined("no contributions")
     ln_nav = CONTEXT.subtract(flows.fv_paid_in, flows.fv_distributed)
     if ln_nav < 0:
         return Undefined(
@@ -129,8 +125,6 @@ def pme_plus(
     flows = _Flows.of(contributions, distributions, nav, as_of, index)
     if isinstance(flows, Undefined):
         return flows
-    if flows.fv_paid_in <= 0:
-        return Undefined("no contributions")
     if flows.fv_distributed == 0:
         return Undefined("no distributions")
     s = CONTEXT.divide(CONTEXT.subtract(flows.fv_paid_in, flows.nav), flows.fv_distributed)
@@ -152,8 +146,6 @@ def direct_alpha(
     flows = _Flows.of(contributions, distributions, nav, as_of, index)
     if isinstance(flows, Undefined):
         return flows
-    if flows.fv_paid_in <= 0:
-        return Undefined("no contributions")
     alpha = flows.irr(flows.fv_calls, flows.fv_dists, flows.nav)
     if isinstance(alpha, Undefined):
         return alpha
@@ -214,7 +206,8 @@ class _Flows:
             )
         except ValueError as exc:
             return Undefined(str(exc))
-        return cls(calls, dists, value, as_of, fv_calls, fv_dists)
+        flows = cls(calls, dists, value, as_of, fv_calls, fv_dists)
+        return Undefined("no contributions") if flows.fv_paid_in <= 0 else flows
 
     def irr(self, calls: list[Flow], dists: list[Flow], nav: Decimal) -> float | Undefined:
         """XIRR of the calls (out), the distributions and ``nav`` at the as-of date (in)."""
