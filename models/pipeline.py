@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from models.money import amount_column
@@ -60,7 +60,23 @@ DECISIONS: tuple[str, ...] = ("approve", "approve with conditions", "decline")
 VOTES: tuple[str, ...] = ("approve", "decline", "abstain")
 
 
+OPEN_DEAL = text("stage NOT IN ('passed', 'invested')")
+
+
 class Deal(SQLModel, table=True):
+    """A company in a fund's pipeline. The database allows one open deal (not passed, not
+    invested) per company and fund, the rule ``fund.pipeline`` checks with a clear message."""
+
+    __table_args__ = (
+        Index(
+            "uq_deal_open_company",
+            "fund_id",
+            "firm_id",
+            unique=True,
+            postgresql_where=OPEN_DEAL,
+            sqlite_where=OPEN_DEAL,
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     fund_id: int = Field(foreign_key="fund.id", index=True)
     firm_id: int = Field(foreign_key="firm.id", index=True)

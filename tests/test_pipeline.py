@@ -10,6 +10,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
 import fund.committee as committee
@@ -438,7 +439,6 @@ def test_invested_records_the_investment_entry(pipe):
 
 
 def test_invested_is_refused_without_a_real_unreversed_investment_of_the_firm(pipe):
-    deal_id = _deal_at(pipe, "term_sheet")
     with session_scope(pipe.engine, actor=MANAGER.audit_name) as s:
         call = record_call(session=s, actor=MANAGER, call_in=CapitalCallCreate(
             fund_id=pipe.fund, lp_id=pipe.lp, entry_date=date(2024, 1, 5), amount="1000",
@@ -452,6 +452,7 @@ def test_invested_is_refused_without_a_real_unreversed_investment_of_the_firm(pi
     taken = _investment(pipe)
     _do(pipe, move_deal, deal_id=_deal_at(pipe, "term_sheet", firm_id=pipe.firm), on=OPENED
         + timedelta(days=5), to_stage="invested", investment_entry_id=taken)  # fmt: skip
+    deal_id = _deal_at(pipe, "term_sheet")  # the company's next deal, once the first is closed
     cases = {
         None: "names no ledger entry",
         9999: "9999 is not a ledger entry",
@@ -553,3 +554,22 @@ def test_deals_frame_has_a_column_per_view_field(pipe):
     assert list(frame.columns) == [f.name for f in fields(DealView)]
     assert frame.loc[0, "company"] == "PayCo" and frame.loc[0, "opened_on"] == OPENED
     assert list(deals_frame([]).columns) == list(frame.columns)
+
+
+@pytest.mark.parametrize(
+    ("first_stage", "allowed"),
+    [("screening", False), ("passed", True), ("invested", True), ("on_hold", False)],
+)
+def test_the_database_itself_allows_one_open_deal_per_company(pipe, first_stage, allowed):
+    def insert(stage: str) -> None:
+        with session_scope(pipe.engine, actor="raw") as s:
+            s.add(Deal(fund_id=pipe.fund, firm_id=pipe.firm, owner="chen",
+                       source_channel="referral", sector="payments", opened_on=OPENED,
+                       stage=stage))  # fmt: skip
+
+    insert(first_stage)
+    if allowed:
+        insert("sourced")
+    else:
+        with pytest.raises(sa.exc.IntegrityError):
+            insert("sourced")
