@@ -12,5 +12,7 @@ from models import (  # noqa: F401  (register tables)
     ledger,
     monitoring,
     pipeline,
+    sourcing,
+    users,
     valuation,
 )

@@ -155,6 +155,15 @@ class FirmBase(Provenance):
     renowned: bool = False
     renowned_since: date | None = None
     renowned_criterion: str | None = Field(default=None, max_length=300)
+    # from registries (GLEIF's LEI records; see sourcing/)
+    lei: str | None = Field(default=None, max_length=20, unique=True, index=True)
+    other_names: str | None = Field(default=None, max_length=1000)  # "; "-separated
+    legal_address: str | None = Field(default=None, max_length=500)
+    jurisdiction: str | None = Field(default=None, max_length=10)  # ISO 3166 (e.g. CN, CN-LN)
+    entity_status: str | None = Field(default=None, max_length=20)  # GLEIF: ACTIVE, INACTIVE
+    registration_status: str | None = Field(default=None, max_length=30)  # ISSUED, LAPSED...
+    direct_parent_lei: str | None = Field(default=None, max_length=20)
+    ultimate_parent_lei: str | None = Field(default=None, max_length=20)
 
 
 class FirmCreate(FirmBase):
