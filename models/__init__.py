@@ -12,6 +12,7 @@ from models import (  # noqa: F401  (register tables)
     ledger,
     monitoring,
     pipeline,
+    snapshots,
     sourcing,
     users,
     valuation,
