@@ -20,6 +20,8 @@ b (Descartes' rule of signs for exponential sums; at a = 0, Norstrom's criterion
    parity) and pyxirr's rate, on the right side of 0, is the root. pyxirr returns a rate only
    with |NPV| < 1e-3 (a test pins this); the first date's total bounds the flows' discounted
    size from below, so with the amounts scaled that certifies |NPV| <= 1e-9 of their size.
+   Step 1's test, and the conversion of the amounts to floats, run in C when the package was
+   built with a compiler (``fund/_xirr_screen.c``); the Python form below decides the same.
 2. Otherwise pyxirr's rate is kept when the flows discounted at it keep one sign in their
    running sums (the same bound at a = b = the rate), else ``_roots`` decides: cells of the x
    axis, between bounds beyond which one end flow outweighs all others, split until each is
@@ -43,6 +45,11 @@ import pyxirr
 
 from fund.results import Undefined
 from fund.xirr_roots import all_roots
+
+try:
+    from fund._xirr_screen import screen as _screen
+except ImportError:  # built without a C compiler: the same test runs in Python (slower)
+    _screen = None
 
 DAYS_PER_YEAR = 365.0  # ACT/365F
 REL_TOL = 1e-9  # an accepted rate: |NPV| <= REL_TOL * sum |P_i| discounted at the rate
@@ -80,7 +87,16 @@ def xirr(
     Rates so close to -100% that 1 + r is below float resolution come back as -1.0.
     """
     ds = dates if type(dates) is list else list(dates)
-    fl = list(map(float, amounts))
+    am = amounts if type(amounts) is list else list(amounts)
+    screened = _screen(ds, am) if _screen is not None else None
+    if screened is None:
+        fl = list(map(float, am))
+    else:  # the same floats, and step 1's verdict computed in C (fund/_xirr_screen.c)
+        fl, side, size = screened
+        if side and guess is None:
+            rate = _certified(ds, fl, size, None)
+            if rate is not None and (rate > 0.0) == (side > 0):
+                return rate
     rate = _fast(ds, fl, guess)
     return _general(ds, fl, guess) if rate is None else rate
 
@@ -182,17 +198,7 @@ def _fast(ds: list[Any], fl: list[float], guess: float | None) -> float | None:
             proven = near > ulp
             if proven and above == below:
                 return None  # no root or two: the general path says which
-    size = abs(a_first)
-    try:
-        if guess is None and _CERT_SCALE <= size <= _MAX_SCALE:
-            rate = pyxirr.xirr(ds, fl)
-        else:  # scaled by a power of two (exact) so that pyxirr's 1e-3 certifies
-            scale = 2.0 ** round(math.log2(2.0 * _CERT_SCALE / size))
-            rate = pyxirr.xirr(ds, [x * scale for x in fl], guess=guess)
-    except (pyxirr.InvalidPaymentsError, ValueError, OverflowError):
-        rate = None
-    if rate is not None and not -1.0 < rate < math.inf:
-        rate = None
+    rate = _certified(ds, fl, abs(a_first), guess)
     if proven:
         return rate if rate is not None and (rate > 0.0) == above else None
     if any(type(d) is not date for d in ds):
@@ -201,6 +207,20 @@ def _fast(ds: list[Any], fl: list[float], guess: float | None) -> float | None:
         return rate
     days, amounts = _net(ds, fl)
     return _unique(all_roots([(d - first_day).days / DAYS_PER_YEAR for d in days], amounts, rate))
+
+
+def _certified(ds: list[Any], fl: list[float], size: float, guess: float | None) -> float | None:
+    """pyxirr's rate, with the amounts scaled so that its |NPV| < 1e-3 means <= REL_TOL of the
+    first date's total (``size``), or None when it finds none in (-1, inf)."""
+    try:
+        if guess is None and _CERT_SCALE <= size <= _MAX_SCALE:
+            rate = pyxirr.xirr(ds, fl)
+        else:  # scaled by a power of two (exact) so that pyxirr's 1e-3 certifies
+            scale = 2.0 ** round(math.log2(2.0 * _CERT_SCALE / size))
+            rate = pyxirr.xirr(ds, [x * scale for x in fl], guess=guess)
+    except (pyxirr.InvalidPaymentsError, ValueError, OverflowError):
+        return None
+    return rate if rate is not None and -1.0 < rate < math.inf else None
 
 
 def _balance_unique(rate: float, ds: list[date], fl: list[float], h: int) -> bool:
