@@ -1,16 +1,23 @@
-"""Hubfund's entry point: page config, the signed-in actor, and the page list for the role."""
+"""Hubfund's entry point: page config, sign-in, and the page list for the signed-in role."""
 
 import streamlit as st
 
-from app_pages.common import current_actor
+from app_pages.common import auth_mode, sign_out, signed_in_actor
 from app_pages.navigation import BY_ROLE, PAGES
 from fund.access import ROLE_LABELS
 
 st.set_page_config(page_title="Hubfund", page_icon=":material/hub:", layout="wide")
 
-actor = current_actor()
+actor = signed_in_actor()
+if actor is None:  # password or OIDC mode, nobody signed in yet
+    sign_in = st.Page("app_pages/signin.py", title="Sign in", icon=":material/login:")
+    st.navigation([sign_in], position="hidden").run()
+    st.stop()
+mode = auth_mode()
 with st.sidebar:
-    st.caption(f"Signed in as **{actor.name}** ({ROLE_LABELS[actor.role]}), local mode")
+    st.caption(f"Signed in as **{actor.name}** ({ROLE_LABELS[actor.role]}), {mode} mode")
+    if mode != "local" and st.button("Sign out", key="sign_out"):
+        sign_out()
 sections = {
     label: [
         st.Page(f"app_pages/{name}.py", title=PAGES[name][0], icon=f":material/{PAGES[name][1]}:")

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common
+from app_pages.text import md_text
 from fund import committee as ic
 from fund.pipeline_analytics import deals
 from models.pipeline import DECISIONS, VOTES
@@ -26,6 +27,7 @@ def _act(fn: object, done: str, **kwargs: object) -> bool:
 
 
 st.title("Investment committee")
+common.guard("committee")
 common.show_flash()
 fund = common.fund_picker()
 if fund is None:
@@ -38,7 +40,7 @@ meetings = common.read(ic.meetings, fund_id=fund_id)
 left, right = st.columns(2)
 with left:
     st.markdown(f"**Members** ({len(members)})")
-    st.write(", ".join(m.name for m in members if m.active) or "No members yet.")
+    st.write(", ".join(md_text(m.name) for m in members if m.active) or "No members yet.")
     if editable:
         with st.form("member", clear_on_submit=True):
             name = st.text_input("New member", key="ic_member")
@@ -95,7 +97,7 @@ if not items:
 
 for item in items:
     decided = f": **{item.decision}** on {item.decided_on}" if item.decision else ": undecided"
-    with st.expander(f"{item.company}{decided}", expanded=item.decision is None):
+    with st.expander(f"{md_text(item.company)}{decided}", expanded=item.decision is None):
         st.download_button(
             "Download memo (Markdown)",
             item.memo.encode("utf-8"),

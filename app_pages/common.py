@@ -18,13 +18,19 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app_pages.charts import BILLIONS_AXIS as BILLIONS_AXIS
-from fund.access import LOCAL_ADMIN, ROLES, Actor
+from app_pages.navigation import pages_for
+from fund.access import LOCAL_ADMIN, ROLE_LABELS, ROLES, Actor
+from fund.auth import LOOPBACK, SignInFailed, is_loopback
+from fund.auth import auth_mode as configured_mode
 from fund.results import Undefined
+from fund.users import actor_for_identity, actor_for_username
 from models import migrate
 from models.db import database_url, make_engine, session_scope
 from models.queries import all_funds, all_hubs
+from models.validation import InputError
 
 EDIT_ROLES = ("bureau", "admin")
+SIGNED_IN = "signed_in_mode"  # set next to "actor" by the sign-in: see ``signed_in_actor``
 
 
 @st.cache_resource
@@ -39,14 +45,110 @@ def engine() -> Engine:
     return _engine(database_url())
 
 
-def current_actor() -> Actor:
-    """The signed-in person. Local mode signs in as admin (``HUBFUND_LOCAL_ROLE`` overrides)."""
+def auth_mode() -> str:
+    """The configured sign-in mode (``HUBFUND_AUTH_MODE``); a bad value stops the app."""
+    try:
+        return configured_mode()
+    except InputError as exc:
+        st.error(f"{exc}. Set it to local (the default), password or oidc (see README, Sign-in).")
+        st.stop()
+
+
+def _local_actor() -> Actor:
+    """Local mode: the administrator (``HUBFUND_LOCAL_ROLE`` overrides the role), only while
+    the server is bound to a loopback address; otherwise the app refuses to run."""
+    address = st.get_option("server.address")
+    if not is_loopback(address):
+        st.error(
+            f"Local mode signs everyone in as administrator, so it only runs on a loopback "
+            f"address ({', '.join(sorted(LOOPBACK))}); server.address is {address!r}. Serve it "
+            "on 127.0.0.1 (`make run` does), or set HUBFUND_AUTH_MODE=password, create the "
+            "first administrator with `hubfund user add --username NAME --role admin`, and "
+            "restart (README, Sign-in)."
+        )
+        st.stop()
     actor = st.session_state.get("actor")
     if isinstance(actor, Actor):
         return actor
     role = os.environ.get("HUBFUND_LOCAL_ROLE", LOCAL_ADMIN.role)
     actor = Actor(name=LOCAL_ADMIN.name, role=role if role in ROLES else LOCAL_ADMIN.role)
     st.session_state["actor"] = actor
+    return actor
+
+
+def oidc_identity() -> tuple[str | None, str | None] | None:
+    """(e-mail, name) of the person signed in with the identity provider, or None."""
+    if not getattr(st.user, "is_logged_in", False):
+        return None
+    info = st.user.to_dict()
+    return info.get("email"), info.get("name")
+
+
+def _forget() -> None:
+    for key in ("actor", SIGNED_IN, "fund_id"):
+        st.session_state.pop(key, None)
+
+
+def signed_in_actor() -> Actor | None:
+    """The person this session acts as, or None while sign-in is needed.
+
+    local: see ``_local_actor`` (an ``Actor`` put in ``session_state["actor"]`` is used, as
+    tests do). password: the actor the sign-in stored with the ``SIGNED_IN`` marker, looked up
+    again in the users table on every run (a deactivated user is signed out, a new role or
+    fund list applies at once). oidc: the identity provider's e-mail (``st.user``) mapped to an
+    active user on every run. Session state lives on the server, and no widget uses these
+    keys, so a browser cannot write them: only the sign-in code (or a test) sets them.
+    """
+    mode = auth_mode()
+    if mode == "local":
+        return _local_actor()
+    if mode == "oidc":
+        identity = oidc_identity()
+        try:
+            email, name = identity or (None, None)
+            actor = read(actor_for_identity, email=email, name=name) if identity else None
+        except SignInFailed:  # logged in with the provider, but not a user here
+            actor = None
+    else:
+        stored = st.session_state.get("actor")
+        marked = isinstance(stored, Actor) and st.session_state.get(SIGNED_IN) == mode
+        actor = read(actor_for_username, username=stored.name) if marked else None
+    if actor is None:
+        _forget()
+        return None
+    remember(actor, mode)
+    return actor
+
+
+def remember(actor: Actor, mode: str) -> None:
+    """Keep ``actor`` as this session's, signed in by ``mode`` (the sign-in page calls it)."""
+    st.session_state["actor"], st.session_state[SIGNED_IN] = actor, mode
+
+
+def sign_out() -> None:
+    """Forget this session's actor (and end the identity provider's session in OIDC mode)."""
+    _forget()
+    if auth_mode() == "oidc":
+        st.logout()
+    st.rerun()
+
+
+def current_actor() -> Actor:
+    """The signed-in person; a page reached without one stops with a sign-in hint."""
+    actor = signed_in_actor()
+    if actor is None:
+        st.warning("Sign in first.")
+        st.stop()
+    return actor
+
+
+def guard(page: str) -> Actor:
+    """The signed-in person, if their role may open ``page`` (a file stem in
+    ``navigation.PAGES``); otherwise an error, and the page stops before it shows anything."""
+    actor = current_actor()
+    if page not in pages_for(actor.role):
+        st.error(f"{ROLE_LABELS[actor.role]} {actor.name!r} may not open this page.")
+        st.stop()
     return actor
 
 
@@ -137,13 +239,20 @@ def fund_names(url: str) -> list[tuple[int, str, str]]:
 
 
 def fund_picker() -> tuple[int, str, str] | None:
-    """The fund the page shows (remembered across pages), or None with an empty state."""
+    """The fund the page shows (remembered across pages), or None with an empty state.
+
+    A fund manager is offered only the funds assigned to them (``Actor.funds``)."""
     funds = fund_names(database_url())
     if not funds:
         st.info(
             "No funds in the store yet. Load the demo data with `hubfund demo` on a fresh "
             "database, or create a fund, its LPs and their commitments."
         )
+        return None
+    allowed = current_actor().funds
+    funds = funds if allowed is None else [f for f in funds if f[0] in allowed]
+    if not funds:
+        st.info("You are not assigned to any fund yet: ask an administrator to assign you one.")
         return None
     ids = [f[0] for f in funds]
     by_id = {f[0]: f for f in funds}

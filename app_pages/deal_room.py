@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common
+from app_pages.text import md_text
 from fund import diligence as dd
 from fund.pipeline_analytics import deals
 from fund.projection import (
@@ -44,6 +45,7 @@ def _decimal(text: str, field: str) -> Decimal:
 
 
 st.title("Deal room")
+common.guard("deal_room")
 common.show_flash()
 fund = common.fund_picker()
 if fund is None:
@@ -51,7 +53,7 @@ if fund is None:
 fund_id, fund_name, fund_currency = fund
 open_deals = [d for d in common.read(deals, fund_id=fund_id) if d.stage not in ("passed",)]
 if not open_deals:
-    st.info(f"{fund_name} has no open deals: open one on the Pipeline page.")
+    st.info(f"{md_text(fund_name)} has no open deals: open one on the Pipeline page.")
     st.stop()
 by_id = {d.id: d for d in open_deals}
 deal_id = st.selectbox(
@@ -64,7 +66,7 @@ deal = by_id[deal_id]
 editable = common.can_edit_fund(common.current_actor())
 blocks = common.read(dd.dd_gate, deal_id=deal_id)
 if blocks:
-    st.warning("Not ready for the investment committee: " + "; ".join(blocks))
+    st.warning("Not ready for the investment committee: " + "; ".join(map(md_text, blocks)))
 else:
     st.success("Due diligence complete: the deal may go to the investment committee.")
 
@@ -176,7 +178,7 @@ if editable:
                 value=int(value),
                 note=note or None,
             )
-    with st.expander(f"Scorecard weights of {fund_name}"):
+    with st.expander(f"Scorecard weights of {md_text(fund_name)}"):
         with st.form("weights"):
             cols = st.columns(len(card.weights))
             weights = {

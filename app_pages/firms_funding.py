@@ -38,6 +38,7 @@ def _funding(
 
 
 st.title("Firms & funding")
+common.guard("firms_funding")
 hubs = common.hubs()
 if not hubs:
     common.no_hubs_message()

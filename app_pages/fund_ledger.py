@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common
+from app_pages.text import md_text
 from fund import ledger as book
 from fund.ledger_io import LedgerImportError, export_ledger, import_ledger
 from fund.positions import ledger_frame
@@ -225,6 +226,7 @@ def _forms(fund_id: int, parties: dict[str, list[tuple[int, str]]]) -> None:
 
 
 st.title("Ledger")
+common.guard("fund_ledger")
 common.show_flash()
 fund = common.fund_picker()
 if fund is None:
@@ -234,7 +236,9 @@ parties = _parties(database_url(), fund_id)
 entries = _entries(database_url(), fund_id)
 
 if entries.empty:
-    st.info(f"{fund_name}'s ledger is empty: record its first capital call below, or import.")
+    st.info(
+        f"{md_text(fund_name)}'s ledger is empty: record its first capital call below, or import."
+    )
 else:
     kinds = st.multiselect("Entry types", ENTRY_TYPES, placeholder="all types")
     shown = entries[entries["entry_type"].isin(kinds)] if kinds else entries

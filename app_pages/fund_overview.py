@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common
+from app_pages.text import md_text
 from fund.benchmarks import import_index
 from fund.contribution import fund_contribution
 from fund.ilpa import ilpa_table
@@ -61,6 +62,7 @@ def _indexes(url: str) -> list[tuple[str, str]]:
 
 
 st.title("Fund overview")
+common.guard("fund_overview")
 common.show_flash()
 fund = common.fund_picker()
 if fund is None:
@@ -109,7 +111,7 @@ if perf.pme:
             shown,
             help=common.explain(value),
         )
-    st.caption(f"PMEs against {indexes[index]}.")
+    st.caption(f"PMEs against {md_text(indexes[index])}.")
 
 st.subheader("J-curve")
 curve = data["jcurve"]

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common
+from app_pages.text import md_text
 from fund.ilpa import exit_scenario
 from fund.performance import HoldingPerformance, holdings, performance_by
 from fund.results import undefined_frame
@@ -40,6 +41,7 @@ def _groups(url: str, by: str, as_of: date, currency: str, fund_id: int | None) 
 
 
 st.title("Holdings")
+common.guard("holdings")
 fund = common.fund_picker()
 if fund is None:
     st.stop()
@@ -50,7 +52,9 @@ with cols[0]:
 currency = cols[1].selectbox("Reporting currency", sorted({fund_currency, "CNY", "USD"}))
 table = _holdings(database_url(), fund_id, as_of, currency)
 if table.empty:
-    st.info(f"{fund_name} holds no companies as of {as_of.isoformat()}: record an investment.")
+    st.info(
+        f"{md_text(fund_name)} holds no companies as of {as_of.isoformat()}: record an investment."
+    )
     st.stop()
 
 money = ["invested", "realized", "fair_value", "total_value", "remaining_cost"]

@@ -51,6 +51,7 @@ def _contributions(url: str, as_of: date) -> pd.DataFrame:
 
 
 st.title("Hub comparison")
+common.guard("hub_comparison")
 if not common.hubs():
     common.no_hubs_message()
     st.stop()

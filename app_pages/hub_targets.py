@@ -8,6 +8,7 @@ import streamlit as st
 
 from app_pages import common
 from app_pages.charts import STATUS_COLORS, bullet_chart, trend_chart
+from app_pages.text import md_text
 from fund.hub_kpis import STATUS_RULES, STATUSES
 from fund.hub_targets import (
     FORECAST_LEVEL,
@@ -113,12 +114,13 @@ def _forms(rows: list, hubs: list[tuple[int, str, str]]) -> None:
                     "" if saved.target_high is None else f"-{saved.target_high}"
                 )
                 common.flash(
-                    f"Saved target #{saved.id}: {choice.hub} {choice.kpi_name} {stated} "
-                    f"by {saved.deadline.isoformat()}."
+                    f"Saved target #{saved.id}: {md_text(choice.hub)} "
+                    f"{md_text(choice.kpi_name)} {stated} by {saved.deadline.isoformat()}."
                 )
 
 
 st.title("Hub targets")
+common.guard("hub_targets")
 common.show_flash()
 hubs = common.hubs()
 if not hubs:
@@ -217,17 +219,19 @@ if pick.series:
         width="stretch",
     )
 else:
-    st.info(f"No values of {pick.kpi_name} for {pick.hub} yet: {pick.actual_note or ''}")
+    st.info(md_text(f"No values of {pick.kpi_name} for {pick.hub} yet: {pick.actual_note or ''}"))
 cols = st.columns(4)
 unit = pick.hub_currency if pick.kind == "money" else None
 show = (lambda v: common.fmt_money(v, unit)) if unit else common.fmt_number
-cols[0].metric("Actual", show(pick.actual), help=pick.actual_note or f"as of {pick.actual_on}")
+cols[0].metric(
+    "Actual", show(pick.actual), help=md_text(pick.actual_note or f"as of {pick.actual_on}")
+)
 cols[1].metric(
     "Target",
     show(pick.target_low)
     if pick.target_high is None
     else f"{show(pick.target_low)} to {show(pick.target_high)}",
-    help=f"As the plan states it: {pick.target_text}" if pick.target_text else None,
+    help=f"As the plan states it: {md_text(pick.target_text)}" if pick.target_text else None,
 )
 cols[2].metric("Attainment", common.fmt_pct(pick.attainment), help=common.explain(pick.attainment))
 cols[3].metric(
@@ -239,7 +243,7 @@ cols[3].metric(
         else common.explain(forecast)
     ),
 )
-st.caption(f"{pick.status.capitalize()}: {pick.status_reason}. Source: {pick.source}.")
+st.caption(md_text(f"{pick.status.capitalize()}: {pick.status_reason}. Source: {pick.source}."))
 
 actor = common.current_actor()
 if common.can_edit_hub_data(actor):

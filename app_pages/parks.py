@@ -18,6 +18,7 @@ def _parks(url: str) -> pd.DataFrame:
 
 
 st.title("Parks & clusters")
+common.guard("parks")
 hubs = common.hubs()
 if not hubs:
     common.no_hubs_message()

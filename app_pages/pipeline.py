@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common
+from app_pages.text import md_text
 from fund import pipeline as flow
 from fund.firms import open_deal_for_new_firm
 from fund.ledger import fund_of
@@ -41,11 +42,12 @@ def fund_hub(fund_id: int) -> int | None:
 
 def _card(row: Any) -> str:
     amount = "" if row.amount_sought is None else f" · {row.currency} {row.amount_sought:,.0f}"
-    step = f"\n\nnext: {row.next_step}" if row.next_step else ""
+    step = f"\n\nnext: {md_text(row.next_step)}" if row.next_step else ""
     timing = "invested" if row.stage == "invested" else f"{row.days_in_stage} d in stage"
     return (
-        f"**{row.company}**  \n{row.sector} · {row.round_sought or 'round n/a'}{amount}  \n"
-        f"{row.owner} · {timing}{step}"
+        f"**{md_text(row.company)}**  \n"
+        f"{row.sector} · {row.round_sought or 'round n/a'}{amount}  \n"
+        f"{md_text(row.owner)} · {timing}{step}"
     )
 
 
@@ -78,6 +80,7 @@ def _move(
 
 
 st.title("Pipeline")
+common.guard("pipeline")
 common.show_flash()
 fund = common.fund_picker()
 if fund is None:
@@ -86,7 +89,7 @@ fund_id, fund_name, fund_currency = fund
 frame = _deals(database_url(), fund_id)
 
 if frame.empty:
-    st.info(f"{fund_name} has no deals yet: open the first one below.")
+    st.info(f"{md_text(fund_name)} has no deals yet: open the first one below.")
 else:
     counts = frame["stage"].value_counts()
     cols = st.columns(len(STAGES))
@@ -193,7 +196,7 @@ with left, st.form("open_deal", clear_on_submit=True):
             st.error(str(exc))
         else:
             _deals.clear()
-            common.flash(f"Opened deal #{view.id} for {view.company} (sourced).")
+            common.flash(f"Opened deal #{view.id} for {md_text(view.company)} (sourced).")
 
 with right, st.form("move_deal"):
     st.markdown("**Move a deal**")

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages import common
+from app_pages.text import md_text
 from fund import pipeline_analytics as pa
 from models.db import database_url
 
@@ -20,13 +21,14 @@ def _history(url: str, fund_id: int) -> pd.DataFrame:
 
 
 st.title("Pipeline analytics")
+common.guard("pipeline_analytics")
 fund = common.fund_picker()
 if fund is None:
     st.stop()
 fund_id, fund_name, _ = fund
 history = _history(database_url(), fund_id)
 if history.empty:
-    st.info(f"{fund_name} has no deals yet: the analytics start with the first deal.")
+    st.info(f"{md_text(fund_name)} has no deals yet: the analytics start with the first deal.")
     st.stop()
 cols = st.columns([2, 3])
 period = cols[0].date_input("Deals opened between", value=(min(history["opened_on"]), date.today()))

@@ -30,6 +30,7 @@ def _overdue(url: str, fund_id: int, today: date) -> pd.DataFrame:
 
 
 st.title("Portfolio reports")
+common.guard("portfolio_reports")
 common.show_flash()
 fund = common.fund_picker()
 if fund is None:

@@ -25,7 +25,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from fund.access import Actor, require
+from fund.access import Actor, require, require_fund
 from fund.committee_views import (
     AgendaItemView,
     ConditionView,
@@ -100,6 +100,7 @@ def _open_item(session: Session, agenda_item_id: int) -> IcAgendaItem:
 def add_member(*, session: Session, actor: Actor, fund_id: int, name: str) -> MemberView:
     """Add a member to the fund's committee; the name is unique in it (case-insensitive)."""
     require(actor, *WRITERS, action="add a committee member")
+    require_fund(actor, fund_id, action="add a committee member")
     fund = fund_of(session=session, fund_id=fund_id)
     name = _text(name, name="name", limit=120)
     existing = session.exec(select(IcMember).where(IcMember.fund_id == fund_id)).all()
@@ -116,6 +117,7 @@ def schedule_meeting(
 ) -> MeetingView:
     """Schedule a committee meeting of the fund."""
     require(actor, *WRITERS, action="schedule a committee meeting")
+    require_fund(actor, fund_id, action="schedule a committee meeting")
     fund_of(session=session, fund_id=fund_id)
     day = _date(held_on, name="held_on")
     meeting = IcMeeting(fund_id=fund_id, held_on=day, title=_text(title, name="title", limit=200))
@@ -132,6 +134,7 @@ def add_to_agenda(
     the meeting's day, with ``proposed_terms`` when given) is generated now and stored."""
     require(actor, *WRITERS, action="put a deal on the committee's agenda")
     meeting = known(session, IcMeeting, meeting_id, name="meeting_id", what="committee meeting")
+    require_fund(actor, meeting.fund_id, action="put a deal on the committee's agenda")
     deal = known(session, Deal, deal_id, name="deal_id", what="deal")
     if deal.fund_id != meeting.fund_id:
         fund = fund_of(session=session, fund_id=meeting.fund_id)
@@ -161,6 +164,13 @@ def edit_memo(*, session: Session, actor: Actor, agenda_item_id: int, memo: str)
     """Replace an undecided item's memo (Markdown); a decided item's memo is its record."""
     require(actor, *WRITERS, action="edit a committee memo")
     item = _open_item(session, agenda_item_id)
+    require_fund(
+        actor,
+        known(
+            session, IcMeeting, item.meeting_id, name="meeting_id", what="committee meeting"
+        ).fund_id,
+        action="edit a committee memo",
+    )
     item.memo = _text(memo, name="memo", limit=MAX_MEMO)
     session.add(item)
     session.flush()
@@ -176,6 +186,7 @@ def cast_vote(
     item = _open_item(session, agenda_item_id)
     meeting = session.get(IcMeeting, item.meeting_id)
     assert meeting is not None and item.id is not None
+    require_fund(actor, meeting.fund_id, action="record a committee vote")
     fund = fund_of(session=session, fund_id=meeting.fund_id)
     member = session.get(IcMember, member_id) if isinstance(member_id, int) else None
     if member is None or member.fund_id != meeting.fund_id or not member.active:
@@ -207,6 +218,7 @@ def decide(
         raise InputError(f"decision: {decision!r} is not one of: {', '.join(DECISIONS)}")
     meeting = session.get(IcMeeting, item.meeting_id)
     assert meeting is not None and item.id is not None
+    require_fund(actor, meeting.fund_id, action="record a committee decision")
     if _date(on, name="on") < meeting.held_on:
         raise InputError(
             f"on: {on.isoformat()} is before the meeting on {meeting.held_on.isoformat()} "
@@ -246,6 +258,13 @@ def complete_condition(
         )
     item = session.get(IcAgendaItem, condition.agenda_item_id)
     assert item is not None and item.decided_on is not None
+    require_fund(
+        actor,
+        known(
+            session, IcMeeting, item.meeting_id, name="meeting_id", what="committee meeting"
+        ).fund_id,
+        action="complete a committee condition",
+    )
     if day < item.decided_on:
         raise InputError(
             f"on: {on.isoformat()} is before the decision on {item.decided_on.isoformat()} "

@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from fund.access import Actor, require
+from fund.access import Actor, require, require_fund
 from fund.dd_templates import CHECKLIST_TEMPLATES
 from fund.results import Undefined
 from models.fund import Fund
@@ -152,6 +152,7 @@ def start_checklist(
     owned by the deal's owner; refused for an area whose template items the deal already has."""
     require(actor, *WRITERS, action="start a due-diligence checklist")
     deal = _deal(session, deal_id)
+    require_fund(actor, deal.fund_id, action="start a due-diligence checklist")
     areas = [areas] if isinstance(areas, str) else areas
     wanted = list(CHECKLIST_TEMPLATES) if areas is None else list(dict.fromkeys(areas))
     if not wanted:
@@ -187,6 +188,7 @@ def add_item(
     """Add one item (a custom one, or an extra in a template area), status "open"."""
     require(actor, *WRITERS, action="add a due-diligence item")
     deal = _deal(session, deal_id)
+    require_fund(actor, deal.fund_id, action="add a due-diligence item")
     item = DdItem(
         deal_id=deal.id,
         area=_one_of(area, DD_AREAS, "area"),
@@ -213,6 +215,7 @@ def update_item(
     """Change the given fields (None: unchanged; "" clears a text field)."""
     require(actor, *WRITERS, action="update a due-diligence item")
     item = _item(session, item_id)
+    require_fund(actor, _deal(session, item.deal_id).fund_id, action="update a due-diligence item")
     changes: dict[str, Any] = {}
     if status is not None:
         changes["status"] = _one_of(status, DD_STATUSES, "status")
@@ -234,6 +237,7 @@ def raise_red_flag(*, session: Session, actor: Actor, item_id: int, finding: str
     """Flag the item with ``finding`` (required): the flag is open and blocks the IC."""
     require(actor, *WRITERS, action="raise a red flag")
     item = _item(session, item_id)
+    require_fund(actor, _deal(session, item.deal_id).fund_id, action="raise a red flag")
     text = _text(finding, "finding", 2000, required=True)
     if item.red_flag and item.red_flag_status == "open":
         raise InputError(f"item_id: {item_id} ({item.title!r}) already has an open red flag")
@@ -248,6 +252,7 @@ def resolve_red_flag(
     """Close the item's open flag as "resolved" (or "waived"), with ``how`` as the reason."""
     require(actor, *WRITERS, action="resolve a red flag")
     item = _item(session, item_id)
+    require_fund(actor, _deal(session, item.deal_id).fund_id, action="resolve a red flag")
     reason = _text(how, "how", 1000, required=True)
     if not (item.red_flag and item.red_flag_status == "open"):
         raise InputError(f"item_id: {item_id} ({item.title!r}) has no open red flag")
@@ -265,6 +270,7 @@ def set_weights(
     fund = session.get(Fund, key) if key is not None else None
     if fund is None:
         raise InputError(f"fund_id: {fund_id!r} is not a known fund")
+    require_fund(actor, fund_id, action="set scorecard weights")
     for area, weight in weights.items():
         _one_of(area, SCORED_AREAS, "weights")
         if _whole(weight) is None or not 0 <= weight <= 100:
@@ -299,6 +305,7 @@ def score(
     """Score the deal 1-5 in ``area`` (a later score replaces the earlier one)."""
     require(actor, *WRITERS, action="score a deal")
     deal = _deal(session, deal_id)
+    require_fund(actor, deal.fund_id, action="score a deal")
     _one_of(area, SCORED_AREAS, "area")
     low, high = SCORE_RANGE
     if _whole(value) is None or not low <= value <= high:

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from fund.access import Actor, require
+from fund.access import Actor, require, require_fund
 from fund.positions import cash_on, ledger_frame, position_of
 from models.fund import Commitment, Fund, Lp
 from models.fx import MissingFxRate, rate_on
@@ -100,6 +100,7 @@ def _committed_lp(session: Session, fund: Fund, lp_id: int) -> Lp:
 def _entry(session: Session, actor: Actor, entry: MoneyInput, action: str) -> tuple[Fund, dict]:
     require(actor, *WRITERS, action=action)
     fund = fund_of(session=session, fund_id=entry.fund_id)
+    require_fund(actor, entry.fund_id, action=action)
     _dated_after_vintage(fund, entry.entry_date)
     base = {"entry_date": entry.entry_date, "memo": entry.memo, "external_ref": entry.external_ref}
     return fund, base | _converted(session, fund, entry)
@@ -254,6 +255,7 @@ def record_write_off(
 ) -> LedgerEntryPublic:
     """Write off (all or part of) a holding's cost: no cash moves."""
     require(actor, *WRITERS, action="record a write-off")
+    require_fund(actor, write_off_in.fund_id, action="record a write-off")
     fund = fund_of(session=session, fund_id=write_off_in.fund_id)
     _dated_after_vintage(fund, write_off_in.entry_date)
     entries = ledger_frame(
@@ -294,6 +296,7 @@ def reverse_entry(
     original = session.get(LedgerEntry, reversal_in.entry_id)
     if original is None:
         raise InputError(f"entry_id: {reversal_in.entry_id!r} is not a ledger entry")
+    require_fund(actor, original.fund_id, action="reverse a ledger entry")
     if original.reverses_id is not None:
         raise InputError(
             f"entry_id: entry #{original.id} is itself the reversal of #{original.reverses_id}; "

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from fund.access import Actor, require
+from fund.access import Actor, require, require_fund
 from fund.ledger import (
     WRITERS,
     fund_of,
@@ -205,6 +205,7 @@ def import_ledger(
     unknown fund. The caller's ``session_scope`` commits on success.
     """
     require(actor, *WRITERS, action="import ledger entries")
+    require_fund(actor, fund_id, action="import ledger entries")
     fund = fund_of(session=session, fund_id=fund_id)
     frame = read_ledger_file(data, filename=filename)
     books = Books(session, fund)

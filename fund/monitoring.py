@@ -20,7 +20,7 @@ import pandas as pd
 from pydantic import field_validator
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from fund.access import Actor, require
+from fund.access import Actor, require, require_fund
 from fund.ledger import fund_of
 from fund.positions import ledger_frame, position_of, positions
 from fund.results import Undefined
@@ -110,6 +110,7 @@ def define_metric(
     """Add a custom metric: ``code`` of a-z, 0-9 and _ (a column of the import), unique per
     fund and not a standard column; ``name`` given. Fund managers only."""
     require(actor, *WRITERS, action="define a portfolio metric")
+    require_fund(actor, fund_id, action="define a portfolio metric")
     fund = fund_of(session=session, fund_id=fund_id)
     code, name, unit = code.strip(), name.strip(), unit.strip()
     if not CODE.fullmatch(code) or len(code) > 40:
@@ -200,6 +201,7 @@ def record_report(
     same company and period end, a report without figures (and what the input model refuses)."""
     require(actor, *WRITERS, action="record a company report")
     data = check(CompanyReportInput, report_in.model_dump())
+    require_fund(actor, data.fund_id, action="record a company report")
     books = Books.load(session, data.fund_id)
     firm = session.get(Firm, data.firm_id)
     if firm is None:

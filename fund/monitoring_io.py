@@ -13,7 +13,7 @@ from openpyxl import Workbook, load_workbook
 from pydantic import ValidationError
 from sqlmodel import Session, select
 
-from fund.access import Actor, require
+from fund.access import Actor, require, require_fund
 from fund.ledger import fund_of
 from fund.monitoring import (
     FIGURES,
@@ -159,6 +159,7 @@ def import_reports(
     no figure and no metric (the template's unfilled rows) are skipped.
     """
     require(actor, *WRITERS, action="import company reports")
+    require_fund(actor, fund_id, action="import company reports")
     books = Books.load(session, fund_id)
     rows = _table(data, filename)
     header = [str(h).strip().lower() if h is not None else "" for h in rows[0]] if rows else []

@@ -22,7 +22,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from fund.access import Actor, require
+from fund.access import Actor, require, require_fund
 from fund.ledger import fund_of
 from fund.pipeline_analytics import (
     DealView,
@@ -145,6 +145,7 @@ def open_deal(*, session: Session, actor: Actor, deal_in: DealCreate) -> DealVie
     """Open a deal at ``sourced`` (fund managers): the deal and its first stage change."""
     require(actor, *WRITERS, action="open a deal")
     data: DealCreate = check(DealCreate, dict(deal_in))  # validated again
+    require_fund(actor, data.fund_id, action="open a deal")
     fund_of(session=session, fund_id=data.fund_id)
     firm = session.get(Firm, data.firm_id)
     if firm is None:
@@ -241,6 +242,7 @@ def _move(session: Session, actor: Actor, deal_id: int, to: str, on: date,
     """Check every rule, then append the stage change and update the deal."""
     require(actor, *WRITERS, action=action)
     deal = _deal(session, deal_id)
+    require_fund(actor, deal.fund_id, action=action)
     if to not in ALL_STAGES:
         raise InputError(f"to_stage: {to!r} is not one of: {', '.join(ALL_STAGES)}")
     for field, text, most in (("note", note, 500), ("reason", reason, 30)):
@@ -300,6 +302,7 @@ def resume_deal(
 ) -> DealView:
     """Take a deal off hold, back to the stage it was held from."""
     require(actor, *WRITERS, action="resume a deal")
+    require_fund(actor, _deal(session, deal_id).fund_id, action="resume a deal")
     if (stage := _deal(session, deal_id).stage) != "on_hold":
         raise RuleBroken(Rule.ON_HOLD, f"deal_id: deal #{deal_id} is {stage}, not on hold")
     back = _came_from(stage_changes(session, [deal_id]), "on_hold")
@@ -310,6 +313,7 @@ def reopen_deal(*, session: Session, actor: Actor, deal_id: int, on: date, note:
     """Reopen a passed deal, back to the stage it was passed from; a note says why. Refused
     while the company is in another open deal of the fund."""
     require(actor, *WRITERS, action="reopen a deal")
+    require_fund(actor, _deal(session, deal_id).fund_id, action="reopen a deal")
     if (stage := _deal(session, deal_id).stage) != "passed":
         raise RuleBroken(Rule.PASSED_REOPENS, f"deal_id: deal #{deal_id} is {stage}, not passed")
     if not (note and note.strip()):

@@ -29,7 +29,7 @@ from typing import Any
 import pandas as pd
 from sqlmodel import Session, select
 
-from fund.access import Actor, require
+from fund.access import Actor, require, require_fund
 from fund.results import Undefined
 from fund.returns import IrrUndefined, irr, npv
 from models.money import MoneyError, parse_amount, validate_currency
@@ -184,6 +184,7 @@ def save_projection(
     deal = session.get(Deal, deal_id) if isinstance(deal_id, int) else None
     if deal is None:
         raise InputError(f"deal_id: {deal_id!r} is not a known deal")
+    require_fund(actor, deal.fund_id, action="save a projection")
     p = validate_projection(projection_in)
     values = {
         "currency": p.currency,

@@ -25,7 +25,7 @@ from typing import Protocol
 
 from sqlmodel import Session, col, select
 
-from fund.access import Actor, require
+from fund.access import Actor, require, require_fund
 from fund.ledger import fund_of
 from fund.positions import Position, ledger_frame, position_of
 from models.fx import MissingFxRate, RateTable, rate_on
@@ -143,6 +143,7 @@ def record_valuation(
     """
     require(actor, *WRITERS, action="record a valuation")
     data: ValuationMarkCreate = check(ValuationMarkCreate, mark_in.model_dump())
+    require_fund(actor, data.fund_id, action="record a valuation")
     fund = fund_of(session=session, fund_id=data.fund_id)
     if session.get(Firm, data.firm_id) is None:
         raise InputError(f"firm_id: {data.firm_id!r} is not a known company")

@@ -37,6 +37,10 @@ class AuditLog(SQLModel, table=True):
     new_values: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
 
 
+REDACTED = "[redacted]"
+SECRET_COLUMNS = frozenset({"password_hash"})  # recorded as changed, never with their value
+
+
 def _plain(value: Any) -> Any:
     """A JSON-ready form of a column value (Decimal and dates as text)."""
     if isinstance(value, Decimal):
@@ -52,7 +56,15 @@ def _plain(value: Any) -> Any:
 
 def _columns(obj: Any) -> dict[str, Any]:
     mapper = inspect(obj).mapper
-    return {attr.key: _plain(getattr(obj, attr.key)) for attr in mapper.column_attrs}
+    return {
+        attr.key: _secret(attr.key, _plain(getattr(obj, attr.key)))
+        for attr in mapper.column_attrs
+    }
+
+
+def _secret(key: str, value: Any) -> Any:
+    """``value``, or ``REDACTED`` for a secret column that has one."""
+    return REDACTED if key in SECRET_COLUMNS and value is not None else value
 
 
 def _key(obj: Any) -> str:
@@ -67,8 +79,9 @@ def _changes(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     for attr in state.mapper.column_attrs:
         history = state.attrs[attr.key].history
         if history.has_changes():
-            old[attr.key] = _plain(history.deleted[0]) if history.deleted else None
-            new[attr.key] = _plain(history.added[0]) if history.added else None
+            before = _plain(history.deleted[0]) if history.deleted else None
+            after = _plain(history.added[0]) if history.added else None
+            old[attr.key], new[attr.key] = _secret(attr.key, before), _secret(attr.key, after)
     return old, new
 
 

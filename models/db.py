@@ -13,6 +13,9 @@ from sqlalchemy import Engine, event
 from sqlmodel import Session, create_engine
 
 DEFAULT_SQLITE_PATH = Path("data") / "hubfund.db"
+BUSY_TIMEOUT_MS = 5000  # how long a SQLite statement waits for a lock
+WRITE_LOCK_WAIT_MS = 30000  # how long a SQLite unit of work waits for the write lock
+WRITE_OPTION = "hubfund_writes"  # execution option: this session will write
 
 
 def database_url() -> str:
@@ -38,14 +41,31 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    """BEGIN; BEGIN IMMEDIATE for a unit of work that will write (``session_scope``).
+
+    A deferred transaction that reads first and then writes must upgrade its lock; in WAL
+    mode, if another connection committed in between, SQLite refuses at once with "database
+    is locked" (the busy timeout does not apply). BEGIN IMMEDIATE takes the write lock up
+    front, waiting for it up to ``WRITE_LOCK_WAIT_MS`` (SQLite's wait is not first come, first
+    served: under many writers a short wait can run out); read-only sessions keep the
+    deferred BEGIN and the 5 s busy timeout.
+    """
+    if not connection.get_execution_options().get(WRITE_OPTION, False):
+        connection.exec_driver_sql("BEGIN")
+        return
+    raw = connection.connection.driver_connection
+    raw.execute(f"PRAGMA busy_timeout={WRITE_LOCK_WAIT_MS}")
+    try:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    finally:
+        raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
 def make_engine(url: str | None = None) -> Engine:
@@ -70,8 +90,12 @@ def get_engine(url: str | None = None) -> Engine:
 
 @contextmanager
 def session_scope(engine: Engine, *, actor: str = "system") -> Iterator[Session]:
-    """One unit of work: commits on success, rolls back on error; ``actor`` is audited."""
-    with Session(engine, expire_on_commit=False) as session:
+    """One unit of work: commits on success, rolls back on error; ``actor`` is audited.
+
+    On SQLite the transaction takes the write lock when it starts (see ``_sqlite_begin``).
+    """
+    writer = engine.execution_options(**{WRITE_OPTION: True})
+    with Session(writer, expire_on_commit=False) as session:
         session.info["actor"] = actor
         try:
             yield session
