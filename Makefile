@@ -38,8 +38,8 @@ demo: install  # a fresh default SQLite store with the demo data (the ledger is 
 	$(BIN)/hubfund migrate
 	$(BIN)/hubfund demo
 
-bench: install
-	$(BIN)/python bench/returns.py
+bench: install  # bench/returns.py, ingest, recompute, holdings XIRR: one table each
+	$(BIN)/python bench/run_all.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

@@ -24,6 +24,11 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
 from fund.access import ROLES, Actor, PermissionDenied
+from fund.cli_backup import register as register_backup_commands
+from fund.cli_scale import national_demo
+from fund.cli_scale import register as register_scale_commands
+from fund.cli_sql import register as register_sql_commands
+from fund.cli_users import register as register_user_commands
 from fund.demo import DEMO_SEED, has_hub_data, load_demo
 from fund.hub_kpis import format_number
 from fund.hub_targets import (
@@ -53,6 +58,8 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="load the demo data set (replacing hub data)")
     demo.add_argument("--if-empty", action="store_true", help="do nothing if hub data exists")
     demo.add_argument("--seed", type=int, default=DEMO_SEED, help="generator seed")
+    demo.add_argument("--scale", choices=("demo", "national"), default="demo",
+                      help="national: the national-scale store (fund.demo_national)")  # fmt: skip
     kpis = sub.add_parser("kpis", help="a hub's targets against actuals")
     kpis.add_argument("--hub", required=True, help="hub name (English or Chinese)")
     kpis.add_argument("--as-of", help="YYYY-MM-DD (default: today)")
@@ -79,6 +86,10 @@ def _parser() -> argparse.ArgumentParser:
     for command in (observe, target):
         command.add_argument("--source", required=True, help="the document the figure is from")
         command.add_argument("--as", dest="role", choices=ROLES, default="admin")
+    register_user_commands(sub, COMMANDS)
+    register_backup_commands(sub, COMMANDS)
+    register_sql_commands(sub, COMMANDS)
+    register_scale_commands(sub, COMMANDS, _engine, lambda args: _actor(args).audit_name)
     return parser
 
 
@@ -109,6 +120,8 @@ def _migrate(args: argparse.Namespace) -> int:
 
 def _demo(args: argparse.Namespace) -> int:
     engine = _engine()
+    if args.scale == "national":
+        return national_demo(args, engine, _actor(args).audit_name)
     with session_scope(engine, actor=_actor(args).audit_name) as session:
         if args.if_empty and has_hub_data(session=session):
             print("hub data already present: demo not loaded (--if-empty)")
