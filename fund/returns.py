@@ -48,8 +48,9 @@ from fund.xirr_roots import all_roots
 
 try:
     from fund._xirr_screen import screen as _screen
+    from fund._xirr_screen import solve as _solve
 except ImportError:  # built without a C compiler: the same test runs in Python (slower)
-    _screen = None
+    _screen = _solve = None
 
 DAYS_PER_YEAR = 365.0  # ACT/365F
 REL_TOL = 1e-9  # an accepted rate: |NPV| <= REL_TOL * sum |P_i| discounted at the rate
@@ -88,15 +89,12 @@ def xirr(
     """
     ds = dates if type(dates) is list else list(dates)
     am = amounts if type(amounts) is list else list(amounts)
-    screened = _screen(ds, am) if _screen is not None else None
-    if screened is None:
-        fl = list(map(float, am))
-    else:  # the same floats, and step 1's verdict computed in C (fund/_xirr_screen.c)
-        fl, side, size = screened
-        if side and guess is None:
-            rate = _certified(ds, fl, size, None)
-            if rate is not None and (rate > 0.0) == (side > 0):
-                return rate
+    got = _solve(ds, am, pyxirr.xirr) if _solve is not None and guess is None else None
+    if type(got) is float:  # step 1 proved one root and pyxirr found it (fund/_xirr_screen.c)
+        return got
+    fl = list(map(float, am)) if got is None else got[0]  # the same floats, maybe scaled by 2**k
+    if not fl or not min(fl) < 0.0 < max(fl):  # no sign change: _general gives the reason
+        return _general(ds, fl, guess)
     rate = _fast(ds, fl, guess)
     return _general(ds, fl, guess) if rate is None else rate
 
@@ -159,8 +157,12 @@ def _fast(ds: list[Any], fl: list[float], guess: float | None) -> float | None:
         return None
     acc = list(accumulate(fl))
     total, first_day, last_day = acc[-1], ds[0], ds[-1]
-    if not -math.inf < total < math.inf or total == 0.0 or first_day == last_day:
+    if not -math.inf < total < math.inf or first_day == last_day:
         return None
+    if abs(total) <= n * n * 4.5e-16 * max(map(abs, acc)):  # r = 0 solves it, to rounding:
+        head = acc[:-1]  # the only root when the running sums before the last date keep a sign
+        bound = n * n * 4.5e-16 * max(map(abs, acc))
+        return 0.0 if min(head) > bound or max(head) < -bound else None
     g, h = 1, n - 2
     while ds[g] == first_day:
         g += 1

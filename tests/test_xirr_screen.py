@@ -50,9 +50,13 @@ def test_the_c_screen_is_built_and_used():
     ],
 )
 def test_screen_verdicts(dates, amounts, side):
-    floats, got, _ = returns._screen(dates, amounts)
-    assert floats == [float(a) for a in amounts]
+    floats, got, size = returns._screen(dates, amounts)
     assert got == side
+    scale = floats[0] / float(amounts[0])  # 1, or a power of two bringing size into range
+    assert math.frexp(scale)[0] == 0.5
+    assert floats == [float(a) * scale for a in amounts]
+    if side in (1, -1):
+        assert returns._CERT_SCALE <= size <= returns._MAX_SCALE
 
 
 @pytest.mark.parametrize(
