@@ -9,7 +9,6 @@ import io
 import os
 from collections.abc import Callable
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 import pandas as pd
@@ -18,11 +17,20 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from app_pages.charts import BILLIONS_AXIS as BILLIONS_AXIS
+from app_pages.charts import money_axis as chart_money_axis
+from app_pages.formatting import explain as explain
+from app_pages.formatting import fmt_compact as fmt_compact
+from app_pages.formatting import fmt_date as fmt_date
+from app_pages.formatting import fmt_money as fmt_money
+from app_pages.formatting import fmt_multiple as fmt_multiple
+from app_pages.formatting import fmt_number as fmt_number
+from app_pages.formatting import fmt_pct as fmt_pct
+from app_pages.formatting import na as na
+from app_pages.i18n import lang, t, term
 from app_pages.navigation import pages_for
 from fund.access import LOCAL_ADMIN, ROLE_LABELS, ROLES, Actor
 from fund.auth import LOOPBACK, SignInFailed, is_loopback
 from fund.auth import auth_mode as configured_mode
-from fund.results import Undefined
 from fund.users import actor_for_identity, actor_for_username
 from models import migrate
 from models.db import database_url, make_engine, session_scope
@@ -50,7 +58,12 @@ def auth_mode() -> str:
     try:
         return configured_mode()
     except InputError as exc:
-        st.error(f"{exc}. Set it to local (the default), password or oidc (see README, Sign-in).")
+        st.error(
+            t(
+                "{error}. Set it to local (the default), password or oidc (see README, Sign-in).",
+                error=exc,
+            )
+        )
         st.stop()
 
 
@@ -60,11 +73,15 @@ def _local_actor() -> Actor:
     address = st.get_option("server.address")
     if not is_loopback(address):
         st.error(
-            f"Local mode signs everyone in as administrator, so it only runs on a loopback "
-            f"address ({', '.join(sorted(LOOPBACK))}); server.address is {address!r}. Serve it "
-            "on 127.0.0.1 (`make run` does), or set HUBFUND_AUTH_MODE=password, create the "
-            "first administrator with `hubfund user add --username NAME --role admin`, and "
-            "restart (README, Sign-in)."
+            t(
+                "Local mode signs everyone in as administrator, so it only runs on a loopback "
+                "address ({loopback}); server.address is {address}. Serve it on 127.0.0.1 "
+                "(`make run` does), or set HUBFUND_AUTH_MODE=password, create the first "
+                "administrator with `hubfund user add --username NAME --role admin`, and "
+                "restart (README, Sign-in).",
+                loopback=", ".join(sorted(LOOPBACK)),
+                address=repr(address),
+            )
         )
         st.stop()
     actor = st.session_state.get("actor")
@@ -137,7 +154,7 @@ def current_actor() -> Actor:
     """The signed-in person; a page reached without one stops with a sign-in hint."""
     actor = signed_in_actor()
     if actor is None:
-        st.warning("Sign in first.")
+        st.warning(t("Sign in first."))
         st.stop()
     return actor
 
@@ -147,7 +164,13 @@ def guard(page: str) -> Actor:
     ``navigation.PAGES``); otherwise an error, and the page stops before it shows anything."""
     actor = current_actor()
     if page not in pages_for(actor.role):
-        st.error(f"{ROLE_LABELS[actor.role]} {actor.name!r} may not open this page.")
+        st.error(
+            t(
+                "{role} {name} may not open this page.",
+                role=term(ROLE_LABELS[actor.role]),
+                name=repr(actor.name),
+            )
+        )
         st.stop()
     return actor
 
@@ -185,50 +208,43 @@ def hubs() -> list[tuple[int, str, str]]:
 def no_hubs_message() -> None:
     """The empty state when the store has no hubs yet."""
     st.info(
-        "No hubs in the store yet. Load the demo data with `hubfund demo` (or `make run` on an "
-        "empty database), or add hubs, parks and firms to the database."
+        t(
+            "No hubs in the store yet. Load the demo data with `hubfund demo` (or `make run` on "
+            "an empty database), or add hubs, parks and firms to the database."
+        )
     )
+
+
+def empty_store_text() -> str | None:
+    """What to do first when the store has no fund and no hub yet (None when it has some)."""
+    if fund_names(database_url()) or hubs():
+        return None
+    return t(
+        "No funds in the store yet, and no hubs: load the demo data with `hubfund demo` (or "
+        "`make run` on an empty database), or add hubs and create a fund, its LPs and their "
+        "commitments."
+    )
+
+
+def empty_store_note() -> bool:
+    """The empty state of a page that works without data (users, SQL, schema) when the store
+    has no fund and no hub yet: what to do first. True when it was shown."""
+    text = empty_store_text()
+    if text:
+        st.info(text)
+    return bool(text)
+
+
+def money_axis() -> str:
+    """The label expression of a money axis in the chosen language (350M; 3.5亿)."""
+    return chart_money_axis(lang() == "zh")
 
 
 def as_of_picker(key: str = "as_of") -> date:
     """The as-of date every figure on the page is computed at (default: today)."""
-    return st.date_input("As of", value=date.today(), max_value=date.today(), key=key)
-
-
-def fmt_number(value: Decimal | int | float | None, *, decimals: int = 0) -> str:
-    """``1,234`` style; ``-`` for nothing."""
-    if value is None or isinstance(value, Undefined):
-        return "-"
-    return f"{Decimal(str(value)):,.{decimals}f}"
-
-
-def fmt_money(value: Decimal | None, currency: str) -> str:
-    """Money in its currency with thousands separators: ``CNY 10,000,000,000``."""
-    if value is None or isinstance(value, Undefined):
-        return "-"
-    decimals = 0 if abs(value) >= 1000 else 2
-    return f"{currency} {value:,.{decimals}f}"
-
-
-def fmt_compact(value: Decimal, currency: str) -> str:
-    """Large money in short form for tiles: ``CNY 75.80 bn``, ``CNY 350.2 m``."""
-    for size, suffix in ((Decimal(10) ** 9, "bn"), (Decimal(10) ** 6, "m")):
-        if abs(value) >= size:
-            return f"{currency} {value / size:,.2f} {suffix}"
-    return fmt_money(value, currency)
-
-
-def fmt_pct(value: Decimal | float | Undefined | None, *, signed: bool = False) -> str:
-    """``83.3 %``; ``n/a`` with nothing to show."""
-    if value is None or isinstance(value, Undefined):
-        return "n/a"
-    sign = "+" if signed else ""
-    return f"{float(value) * 100:{sign}.1f} %"
-
-
-def explain(value: Any) -> str | None:
-    """The reason of an ``Undefined`` value, for help text."""
-    return value.reason if isinstance(value, Undefined) else None
+    return st.date_input(
+        t("As of"), value=date.today(), max_value=date.today(), key=key, format="YYYY/MM/DD"
+    )
 
 
 @st.cache_data(ttl=60, max_entries=8, show_spinner=False)
@@ -245,23 +261,27 @@ def fund_picker() -> tuple[int, str, str] | None:
     funds = fund_names(database_url())
     if not funds:
         st.info(
-            "No funds in the store yet. Load the demo data with `hubfund demo` on a fresh "
-            "database, or create a fund, its LPs and their commitments."
+            t(
+                "No funds in the store yet. Load the demo data with `hubfund demo` on a fresh "
+                "database, or create a fund, its LPs and their commitments."
+            )
         )
         return None
     allowed = current_actor().funds
     funds = funds if allowed is None else [f for f in funds if f[0] in allowed]
     if not funds:
-        st.info("You are not assigned to any fund yet: ask an administrator to assign you one.")
+        st.info(t("You are not assigned to any fund yet: ask an administrator to assign you one."))
         return None
     ids = [f[0] for f in funds]
     by_id = {f[0]: f for f in funds}
     remembered = st.session_state.get("fund_id")
+    from app_pages import display  # it reads through this module
+
     chosen = st.selectbox(
-        "Fund",
+        t("Fund"),
         ids,
         index=ids.index(remembered) if remembered in ids else 0,
-        format_func=lambda i: by_id[i][1],
+        format_func=lambda i: display.fund(by_id[i][1]),
     )
     st.session_state["fund_id"] = chosen
     return by_id[chosen]
@@ -276,7 +296,7 @@ def download_buttons(frame: Any, *, name: str, key: str) -> None:
     """CSV (UTF-8 with BOM, for Excel and Chinese names) and Excel downloads of ``frame``."""
     left, right = st.columns(2)
     left.download_button(
-        "Download CSV",
+        t("Download CSV"),
         frame.to_csv(index=False).encode("utf-8-sig"),
         file_name=f"{name}.csv",
         mime="text/csv",
@@ -289,19 +309,12 @@ def download_buttons(frame: Any, *, name: str, key: str) -> None:
             naive[column] = naive[column].dt.tz_localize(None)
     naive.to_excel(buffer, index=False)
     right.download_button(
-        "Download Excel",
+        t("Download Excel"),
         buffer.getvalue(),
         file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx",
     )
-
-
-def fmt_multiple(value: Decimal | float | Undefined | None) -> str:
-    """``1.35x``; ``n/a`` when undefined."""
-    if value is None or isinstance(value, Undefined):
-        return "n/a"
-    return f"{float(value):.2f}x"
 
 
 def flash(message: str) -> None:

@@ -9,7 +9,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_pages import common
+from app_pages import cached, common, display, snapshots
+from app_pages.i18n import N_, t
+from app_pages.metric_help import help_for
 from app_pages.text import md_text
 from fund.benchmarks import import_index
 from fund.contribution import fund_contribution
@@ -20,21 +22,21 @@ from models.db import database_url
 from models.queries import all_indexes
 from models.validation import InputError
 
-HELP = {
-    "PIC": "Paid-in capital: capital called from LPs (fees inside commitments included).",
-    "DPI": "Distributions to paid-in: sum of distributions / PIC.",
-    "RVPI": "Residual value to paid-in: NAV / PIC.",
-    "TVPI": "Total value to paid-in: DPI + RVPI.",
-    "PICC": "Paid-in to committed capital: PIC / commitments.",
-    "NAV": "Net asset value: cash held + fair value of the holdings at the as-of date.",
-    "net": "XIRR (ACT/365F) of LP flows: calls out, distributions in, plus NAV at the as-of date.",
-    "gross": "XIRR of fund-to-company flows: investments out, proceeds in, plus fair value.",
-    "moic": "Gross multiple: (realized + fair value) / invested cost, all holdings.",
+PME_LABELS = {
+    "ks_pme": N_("KS-PME"),
+    "long_nickels": N_("Long-Nickels PME"),
+    "pme_plus": N_("PME+"),
+    "direct_alpha": N_("Direct Alpha"),
+    "direct_alpha_continuous": N_("Direct Alpha (continuous)"),
 }
+FLOWS = {"calls": N_("calls"), "distributions": N_("distributions")}
+NAV_PARTS = {"cash": N_("cash"), "holdings_fair_value": N_("holdings at fair value")}
 
 
-@st.cache_data(ttl=60, max_entries=32, show_spinner="Computing performance...")
-def _overview(url: str, fund_id: int, as_of: date, currency: str, index: str | None) -> dict:
+@st.cache_data(ttl=600, max_entries=32, show_spinner=False)
+def _overview(
+    url: str, version: tuple[int, int], fund_id: int, as_of: date, currency: str, index: str | None
+) -> dict:
     return {
         "perf": common.read(
             fund_performance, fund_id=fund_id, as_of=as_of, currency=currency, index_code=index
@@ -50,7 +52,7 @@ def _overview(url: str, fund_id: int, as_of: date, currency: str, index: str | N
 
 def _ilpa_value(item: str, value: object, currency: str | None) -> str:
     if value is None:
-        return "n/a"
+        return common.na()
     if currency:
         return f"{value:,.2f}"
     return common.fmt_pct(value) if "IRR" in item else common.fmt_multiple(value)
@@ -61,7 +63,7 @@ def _indexes(url: str) -> list[tuple[str, str]]:
     return common.read(all_indexes)
 
 
-st.title("Fund overview")
+st.title(t("Fund overview"))
 common.guard("fund_overview")
 common.show_flash()
 fund = common.fund_picker()
@@ -71,32 +73,54 @@ fund_id, fund_name, fund_currency = fund
 cols = st.columns(3)
 with cols[0]:
     as_of = common.as_of_picker()
-currency = cols[1].selectbox("Reporting currency", sorted({fund_currency, "CNY", "USD"}))
+currency = cols[1].selectbox(t("Reporting currency"), sorted({fund_currency, "CNY", "USD"}))
 indexes = dict(_indexes(database_url()))
 index = cols[2].selectbox(
-    "PME benchmark", [None, *indexes], format_func=lambda c: "none" if c is None else indexes[c]
+    t("PME benchmark"),
+    [None, *indexes],
+    format_func=lambda c: t("none") if c is None else indexes[c],
 )
-data = _overview(database_url(), fund_id, as_of, currency, index)
+with st.spinner(t("Computing performance...")):
+    data = _overview(database_url(), cached.data_version(), fund_id, as_of, currency, index)
 perf = data["perf"]
 money = lambda v: common.fmt_compact(v, "").strip()  # noqa: E731
+quarter = alt.Tooltip("quarter_end:T", title=t("quarter end"))
+amount = alt.Tooltip("amount:Q", format=",.0f", title=t("amount ({currency})", currency=currency))
 
 row = st.columns(4)
-row[0].metric(f"Committed ({currency})", money(perf.committed))
-row[1].metric(f"Called, PIC ({currency})", money(perf.called), help=HELP["PIC"])
-row[2].metric(f"Distributed ({currency})", money(perf.distributed))
-row[3].metric(f"NAV ({currency})", money(perf.nav), help=HELP["NAV"])
+row[0].metric(
+    t("Committed ({currency})", currency=currency),
+    money(perf.committed),
+    help=help_for("committed"),
+)
+row[1].metric(
+    t("Called, PIC ({currency})", currency=currency), money(perf.called), help=help_for("pic")
+)
+row[2].metric(
+    t("Distributed ({currency})", currency=currency),
+    money(perf.distributed),
+    help=help_for("distributed"),
+)
+row[3].metric(t("NAV ({currency})", currency=currency), money(perf.nav), help=help_for("nav"))
 row = st.columns(6)
-row[0].metric("PICC", common.fmt_multiple(perf.picc), help=HELP["PICC"])
-row[1].metric("DPI", common.fmt_multiple(perf.dpi), help=HELP["DPI"])
-row[2].metric("RVPI", common.fmt_multiple(perf.rvpi), help=HELP["RVPI"])
-row[3].metric("TVPI", common.fmt_multiple(perf.tvpi), help=HELP["TVPI"])
+for column, label, key, value in (
+    (row[0], "PICC", "picc", perf.picc),
+    (row[1], "DPI", "dpi", perf.dpi),
+    (row[2], "RVPI", "rvpi", perf.rvpi),
+    (row[3], "TVPI", "tvpi", perf.tvpi),
+):
+    column.metric(
+        label, common.fmt_multiple(value), help=help_for(key, reason=common.explain(value))
+    )
 row[4].metric(
-    "Net IRR", common.fmt_pct(perf.net_irr), help=common.explain(perf.net_irr) or HELP["net"]
+    t("Net IRR"),
+    common.fmt_pct(perf.net_irr),
+    help=help_for("net_irr", reason=common.explain(perf.net_irr)),
 )
 row[5].metric(
-    "Gross IRR",
+    t("Gross IRR"),
     common.fmt_pct(perf.gross_irr),
-    help=common.explain(perf.gross_irr) or HELP["gross"],
+    help=help_for("gross_irr", reason=common.explain(perf.gross_irr)),
 )
 if perf.pme:
     row = st.columns(len(perf.pme))
@@ -107,16 +131,16 @@ if perf.pme:
             else (common.fmt_multiple(value) if name == "ks_pme" else common.fmt_pct(value))
         )
         column.metric(
-            name.replace("_", " ").upper() if name == "ks_pme" else name.replace("_", " "),
+            t(PME_LABELS.get(name, name)),
             shown,
-            help=common.explain(value),
+            help=help_for(name, reason=common.explain(value)),
         )
-    st.caption(f"PMEs against {md_text(indexes[index])}.")
+    st.caption(t("PMEs against {index}.", index=md_text(indexes[index])))
 
-st.subheader("J-curve")
+st.subheader(t("J-curve"))
 curve = data["jcurve"]
 if curve.empty:
-    st.info("No ledger entries yet: record a capital call to start the fund's history.")
+    st.info(t("No ledger entries yet: record a capital call to start the fund's history."))
 else:
     frame = curve.assign(
         cumulative=curve["cumulative_net_cash_flow"].astype(float),
@@ -129,10 +153,10 @@ else:
             x=alt.X("quarter_end:T", title=None),
             y=alt.Y(
                 "cumulative:Q",
-                title=f"cumulative net cash flow ({currency})",
-                axis=alt.Axis(labelExpr=common.BILLIONS_AXIS),
+                title=t("cumulative net cash flow ({currency})", currency=currency),
+                axis=alt.Axis(labelExpr=common.money_axis()),
             ),
-            tooltip=["quarter_end:T", alt.Tooltip("cumulative:Q", format=",.0f")],
+            tooltip=[quarter, alt.Tooltip("cumulative:Q", format=",.0f", title=t("cumulative"))],
         )
     )
     line = (
@@ -140,35 +164,40 @@ else:
         .mark_line(color="#cf222e", point=True)
         .encode(
             x="quarter_end:T",
-            y=alt.Y("irr:Q", title="net IRR", axis=alt.Axis(format="%")),
-            tooltip=["quarter_end:T", alt.Tooltip("irr:Q", format=".1%")],
+            y=alt.Y("irr:Q", title=t("net IRR"), axis=alt.Axis(format="%")),
+            tooltip=[quarter, alt.Tooltip("irr:Q", format=".1%", title=t("net IRR"))],
         )
     )
     st.altair_chart(alt.layer(bars, line).resolve_scale(y="independent"), width="stretch")
     st.caption(
-        "Bars: LPs' cumulative net cash flow (distributions - calls). Line: net IRR "
-        "as of each quarter end (NAV included)."
+        t(
+            "Bars: LPs' cumulative net cash flow (distributions - calls). Line: net IRR "
+            "as of each quarter end (NAV included)."
+        )
     )
 
 left, right = st.columns(2)
 with left:
-    st.subheader("Calls and distributions")
+    st.subheader(t("Calls and distributions"))
     flows = data["flows"]
-    if not flows.empty:
+    if flows.empty:
+        st.info(t("No calls or distributions yet: they show here once the ledger has them."))
+    else:
+        flows = flows.assign(flow=[t(FLOWS.get(f, f)) for f in flows["flow"]])
         st.altair_chart(
             alt.Chart(flows.assign(amount=flows["amount"].astype(float)))
             .mark_bar()
             .encode(
                 x=alt.X("quarter_end:T", title=None),
-                y=alt.Y("amount:Q", title=currency, axis=alt.Axis(labelExpr=common.BILLIONS_AXIS)),
-                color=alt.Color("flow:N"),
+                y=alt.Y("amount:Q", title=currency, axis=alt.Axis(labelExpr=common.money_axis())),
+                color=alt.Color("flow:N", title=None),
                 xOffset="flow:N",
-                tooltip=["quarter_end:T", "flow:N", alt.Tooltip("amount:Q", format=",.0f")],
+                tooltip=[quarter, alt.Tooltip("flow:N", title=t("flow")), amount],
             ),
             width="stretch",
         )
 with right:
-    st.subheader("NAV over time")
+    st.subheader(t("NAV over time"))
     if not curve.empty:
         parts = curve.melt(
             id_vars=["quarter_end"],
@@ -176,6 +205,7 @@ with right:
             var_name="part",
             value_name="amount",
         )
+        parts = parts.assign(part=[t(NAV_PARTS.get(p, p)) for p in parts["part"]])
         st.altair_chart(
             alt.Chart(parts.assign(amount=parts["amount"].astype(float)))
             .mark_area()
@@ -184,65 +214,83 @@ with right:
                 y=alt.Y(
                     "amount:Q",
                     stack=True,
-                    title=f"NAV ({currency})",
-                    axis=alt.Axis(labelExpr=common.BILLIONS_AXIS),
+                    title=t("NAV ({currency})", currency=currency),
+                    axis=alt.Axis(labelExpr=common.money_axis()),
                 ),
                 color=alt.Color("part:N", title=None),
-                tooltip=["quarter_end:T", "part:N", alt.Tooltip("amount:Q", format=",.0f")],
+                tooltip=[quarter, alt.Tooltip("part:N", title=t("part")), amount],
             ),
             width="stretch",
         )
 
 
-st.subheader("Performance (ILPA layout)")
+st.subheader(t("Performance (ILPA layout)"))
 ilpa = data["ilpa"]
 st.dataframe(
-    ilpa.assign(value=[_ilpa_value(r.item, r.value, r.currency) for r in ilpa.itertuples()]),
+    display.terms(
+        ilpa.assign(value=[_ilpa_value(r.item, r.value, r.currency) for r in ilpa.itertuples()]),
+        "section",
+        "item",
+    ),
     hide_index=True,
     width="stretch",
+    column_config={
+        "section": t("Section"),
+        "item": t("Item"),
+        "value": t("Value"),
+        "currency": t("Currency"),
+        "note": t("Note"),
+    },
 )
 common.download_buttons(data["ilpa"], name=f"performance-{as_of.isoformat()}", key="ilpa")
 
-st.subheader("Contribution to the hub")
+st.subheader(t("Contribution to the hub"))
 c = data["contribution"]
 row = st.columns(4)
 row[0].metric(
-    "Crowd-in multiple",
+    t("Crowd-in multiple"),
     common.fmt_multiple(c.crowd_in),
-    help=common.explain(c.crowd_in)
-    or "(fund + co-investors in the same rounds) / fund; disbursed amounts, each round once",
+    help=help_for("crowd_in", reason=common.explain(c.crowd_in)),
 )
 row[1].metric(
-    "Local reinvestment",
+    t("Local reinvestment"),
     common.fmt_multiple(c.local_reinvestment),
-    help=common.explain(c.local_reinvestment)
-    or "invested in firms of the fund's hub / capital called from public LPs",
+    help=help_for("local_reinvestment", reason=common.explain(c.local_reinvestment)),
 )
 row[2].metric(
-    "Follow-on raised",
+    t("Follow-on raised"),
     common.fmt_compact(c.follow_on_raised, c.currency),
-    help=f"{c.follow_on_rounds} later rounds of portfolio companies after the fund's first cheque",
+    help=help_for("follow_on", detail=t("{rounds:,} later rounds.", rounds=c.follow_on_rounds)),
 )
 row[3].metric(
-    "Jobs at portfolio companies",
+    t("Jobs at portfolio companies"),
     f"{c.portfolio_jobs:,}",
-    help=f"{c.portfolio_jobs_in_hub:,} of them in the fund's hub",
+    help=help_for(
+        "portfolio_jobs",
+        detail=t("{jobs:,} of them in the fund's hub.", jobs=c.portfolio_jobs_in_hub),
+    ),
 )
 
+if common.can_edit_fund(common.current_actor()):
+    with st.expander(t("Snapshots for analysts")):
+        snapshots.recompute_panel(as_of)
+
 if common.current_actor().role in ("fund_manager", "analyst", "admin"):
-    with st.expander("Load a benchmark index for the PMEs"):
+    with st.expander(t("Load a benchmark index for the PMEs")):
         st.caption(
-            "A CSV or Excel file with columns date (YYYY-MM-DD) and level (a total-return "
-            "index level). Loading an existing code replaces its levels."
+            t(
+                "A CSV or Excel file with columns date (YYYY-MM-DD) and level (a total-return "
+                "index level). Loading an existing code replaces its levels."
+            )
         )
         with st.form("index_import"):
             cols = st.columns(3)
-            code = cols[0].text_input("Code", placeholder="e.g. CSI300TR")
-            name = cols[1].text_input("Name", placeholder="CSI 300 total return")
-            index_currency = cols[2].selectbox("Currency", ["CNY", "USD", "HKD"])
-            source = st.text_input("Source", placeholder="vendor and date of the file")
-            upload = st.file_uploader("File", type=["csv", "xlsx"])
-            if st.form_submit_button("Load index"):
+            code = cols[0].text_input(t("Code"), placeholder=t("e.g. CSI300TR"))
+            name = cols[1].text_input(t("Name"), placeholder=t("CSI 300 total return"))
+            index_currency = cols[2].selectbox(t("Currency"), ["CNY", "USD", "HKD"])
+            source = st.text_input(t("Source"), placeholder=t("vendor and date of the file"))
+            upload = st.file_uploader(t("File"), type=["csv", "xlsx"])
+            if st.form_submit_button(t("Load index")):
                 try:
                     if upload is None:
                         raise InputError("file: choose a CSV or Excel file")
@@ -256,7 +304,7 @@ if common.current_actor().role in ("fund_manager", "analyst", "admin"):
                         filename=upload.name,
                     )
                 except (InputError, PermissionError) as exc:
-                    st.error(f"Nothing was loaded: {exc}")
+                    st.error(t("Nothing was loaded: {error}", error=exc))
                 else:
                     _indexes.clear()
-                    common.flash(f"Loaded {count:,} levels of {code}.")
+                    common.flash(t("Loaded {count:,} levels of {code}.", count=count, code=code))

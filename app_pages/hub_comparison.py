@@ -8,35 +8,37 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_pages import common
+from app_pages import cached, common, display
+from app_pages.i18n import N_, t
 from fund.contribution import contribution_frame, hub_contribution
 from fund.ecosystem import trials_summary
 from fund.hub_indicators import hub_comparison
 from models.db import database_url
 
 INDICATORS = {
-    "active_firms": "Active fintech firms",
-    "renowned_firms": "Renowned firms",
-    "parks": "Parks & clusters",
-    "funding_last_12m": "Funding, last 12 months",
-    "trial_projects": "Trial projects",
-    "trial_entities": "Trial entities",
-    "latest_gfci_rank": "GFCI rank (lower is better)",
+    "active_firms": N_("Active fintech firms"),
+    "renowned_firms": N_("Renowned firms"),
+    "parks": N_("Parks & clusters"),
+    "funding_last_12m": N_("Funding, last 12 months"),
+    "trial_projects": N_("Trial projects"),
+    "trial_entities": N_("Trial entities"),
+    "latest_gfci_rank": N_("GFCI rank (lower is better)"),
 }
+CONTRIBUTION_MONEY = ["fund_invested", "co_investment", "public_contribution", "follow_on_raised"]
 
 
-@st.cache_data(ttl=60, max_entries=16, show_spinner="Comparing hubs...")
-def _comparison(url: str, as_of: date) -> pd.DataFrame:
+@st.cache_data(ttl=600, max_entries=16, show_spinner=False)
+def _comparison(url: str, version: tuple[int, int], as_of: date) -> pd.DataFrame:
     return common.read(hub_comparison, as_of=as_of)
 
 
-@st.cache_data(ttl=60, max_entries=4, show_spinner=False)
-def _trials(url: str) -> object:
+@st.cache_data(ttl=600, max_entries=4, show_spinner=False)
+def _trials(url: str, version: tuple[int, int]) -> object:
     return common.read(trials_summary)
 
 
-@st.cache_data(ttl=60, max_entries=16, show_spinner=False)
-def _contributions(url: str, as_of: date) -> pd.DataFrame:
+@st.cache_data(ttl=600, max_entries=16, show_spinner=False)
+def _contributions(url: str, version: tuple[int, int], as_of: date) -> pd.DataFrame:
     rows = [
         row
         for hub_id, _, _ in common.hubs()
@@ -50,79 +52,114 @@ def _contributions(url: str, as_of: date) -> pd.DataFrame:
     )
 
 
-st.title("Hub comparison")
+st.title(t("Hub comparison"))
 common.guard("hub_comparison")
 if not common.hubs():
     common.no_hubs_message()
     st.stop()
 as_of = common.as_of_picker()
-frame = _comparison(database_url(), as_of)
+with st.spinner(t("Comparing hubs...")):
+    frame = _comparison(database_url(), cached.data_version(), as_of)
 
+table = frame.drop(columns=["hub_id", "as_of"])
+currencies = set(table["currency"].dropna()) if "currency" in table else set()
+money_currency = next(iter(currencies)) if len(currencies) == 1 else ""
+table, money_config = display.money_columns(
+    table, ["funding_last_12m", "funding_prev_12m"], money_currency
+)
+table = display.localize(table, hub="hub")
 st.dataframe(
-    frame.drop(columns=["hub_id", "as_of"]),
+    table,
     hide_index=True,
     width="stretch",
-    column_config={
-        "funding_last_12m": st.column_config.NumberColumn(
-            "funding, last 12 months", format="localized"
-        ),
-        "funding_prev_12m": st.column_config.NumberColumn(
-            "funding, 12 months before", format="localized"
-        ),
-        "funding_growth_12m": st.column_config.NumberColumn("funding growth", format="percent"),
-        "survival_3y": st.column_config.NumberColumn("3-year survival", format="percent"),
-        "survival_5y": st.column_config.NumberColumn("5-year survival", format="percent"),
-        "birth_rate": st.column_config.NumberColumn("birth rate", format="percent"),
-        "park_occupancy_rate": st.column_config.NumberColumn("park occupancy", format="percent"),
-    },
+    column_config=display.headers(
+        table,
+        **money_config,
+        funding_growth_12m=st.column_config.NumberColumn(t("funding growth"), format="percent"),
+        survival_3y=st.column_config.NumberColumn(t("3-year survival"), format="percent"),
+        survival_5y=st.column_config.NumberColumn(t("5-year survival"), format="percent"),
+        birth_rate=st.column_config.NumberColumn(t("birth rate"), format="percent"),
+        park_occupancy_rate=st.column_config.NumberColumn(t("park occupancy"), format="percent"),
+    ),
 )
 st.caption(
-    "Funding in each hub's currency at the rate as of each round's date. HHI: sum of squared "
-    "percentage shares (0-10,000; above 2,500 is highly concentrated). Survival: share of firms "
-    "still open 3 / 5 years after founding, among firms old enough. Birth rate: firms founded "
-    "in the last complete year / firms active at its start."
+    t(
+        "Funding in each hub's currency at the rate as of each round's date. HHI: sum of "
+        "squared percentage shares (0-10,000; above 2,500 is highly concentrated). Survival: "
+        "share of firms still open 3 / 5 years after founding, among firms old enough. Birth "
+        "rate: firms founded in the last complete year / firms active at its start."
+    )
 )
 
-indicator = st.selectbox("Compare on", list(INDICATORS), format_func=INDICATORS.get)
-chart_data = frame[["hub", indicator]].dropna().assign(value=lambda f: f[indicator].astype(float))
+indicator = st.selectbox(t("Compare on"), list(INDICATORS), format_func=lambda i: t(INDICATORS[i]))
+chart_data = display.localize(
+    frame[["hub", indicator]].dropna().assign(value=lambda f: f[indicator].astype(float)),
+    hub="hub",
+)
 if chart_data.empty:
-    st.info(f"No hub has a value for {INDICATORS[indicator]} as of {as_of.isoformat()}.")
+    st.info(
+        t(
+            "No hub has a value for {indicator} as of {day}: record it on the Hub targets page.",
+            indicator=t(INDICATORS[indicator]),
+            day=common.fmt_date(as_of),
+        )
+    )
 else:
     st.altair_chart(
         alt.Chart(chart_data)
         .mark_bar()
         .encode(
-            x=alt.X("value:Q", title=INDICATORS[indicator], axis=alt.Axis(format="~s")),
+            x=alt.X("value:Q", title=t(INDICATORS[indicator]), axis=alt.Axis(format="~s")),
             y=alt.Y("hub:N", sort="-x" if indicator != "latest_gfci_rank" else "x", title=None),
-            tooltip=["hub", alt.Tooltip("value:Q", format=",.0f")],
+            tooltip=[
+                alt.Tooltip("hub", title=t("Hub")),
+                alt.Tooltip("value:Q", format=",.0f", title=t(INDICATORS[indicator])),
+            ],
         )
         .properties(height=40 * len(chart_data) + 40),
         width="stretch",
     )
 
-st.subheader("Fintech regulatory trials")
-trials = _trials(database_url())
+st.subheader(t("Fintech regulatory trials"))
+trials = _trials(database_url(), cached.data_version())
 left, right = st.columns(2)
 with left:
-    st.markdown("**Trial projects by hub**")
+    st.markdown(t("**Trial projects by hub**"))
     if trials.by_hub.empty:
-        st.info("No trial projects recorded yet.")
+        st.info(t("No trial projects recorded yet: they come with the hub data (`hubfund demo`)."))
     else:
-        st.dataframe(trials.by_hub, hide_index=True, width="stretch")
+        by_hub = display.localize(trials.by_hub, hub="hub")
+        st.dataframe(
+            by_hub, hide_index=True, width="stretch", column_config=display.headers(by_hub)
+        )
 with right:
-    st.markdown(f"**Provinces with approved fintech trials** ({len(trials.provinces)})")
+    st.markdown(
+        t("**Provinces with approved fintech trials** ({count})", count=len(trials.provinces))
+    )
     if trials.provinces.empty:
-        st.info("No province-level trial approvals recorded yet.")
+        st.info(t("No province-level trial approvals recorded yet."))
     else:
-        st.dataframe(trials.provinces, hide_index=True, width="stretch")
+        provinces = display.localize(trials.provinces, hub="hub")
+        st.dataframe(
+            provinces, hide_index=True, width="stretch", column_config=display.headers(provinces)
+        )
 
-st.subheader("What the development funds contribute")
-contributions = _contributions(database_url(), as_of)
+st.subheader(t("What the development funds contribute"))
+contributions = _contributions(database_url(), cached.data_version(), as_of)
 if contributions.empty:
-    st.info("No fund is attached to a hub yet: a fund's contribution shows here once it invests.")
+    st.info(
+        t("No fund is attached to a hub yet: a fund's contribution shows here once it invests.")
+    )
 else:
+    fund_currencies = set(contributions["currency"])
+    shown, money_config = display.money_columns(
+        contributions,
+        CONTRIBUTION_MONEY,
+        next(iter(fund_currencies)) if len(fund_currencies) == 1 else "",
+    )
+    shown = display.localize(shown, fund="fund", hub="hub")
     st.dataframe(
-        contributions[
+        shown[
             [
                 "fund",
                 "hub",
@@ -142,24 +179,20 @@ else:
         ],
         hide_index=True,
         width="stretch",
-        column_config={
-            "crowd_in": st.column_config.NumberColumn("crowd-in multiple", format="%.2fx"),
-            "local_reinvestment": st.column_config.NumberColumn(
-                "local reinvestment", format="%.2fx"
+        column_config=display.headers(
+            shown,
+            **money_config,
+            crowd_in=st.column_config.NumberColumn(t("crowd-in multiple"), format="%.2fx"),
+            local_reinvestment=st.column_config.NumberColumn(
+                t("local reinvestment"), format="%.2fx"
             ),
-            "fund_invested": st.column_config.NumberColumn("invested", format="localized"),
-            "co_investment": st.column_config.NumberColumn("co-investment", format="localized"),
-            "public_contribution": st.column_config.NumberColumn(
-                "public money called", format="localized"
-            ),
-            "follow_on_raised": st.column_config.NumberColumn(
-                "follow-on raised", format="localized"
-            ),
-        },
+        ),
     )
     st.caption(
-        "Crowd-in: (fund + co-investors in the same rounds) / fund, disbursed amounts, each "
-        "round once. Local reinvestment: invested in firms of the fund's hub / capital called "
-        "from public LPs. Follow-on: portfolio companies' later rounds after the fund's first "
-        "cheque. Jobs: employees of companies still held."
+        t(
+            "Crowd-in: (fund + co-investors in the same rounds) / fund, disbursed amounts, each "
+            "round once. Local reinvestment: invested in firms of the fund's hub / capital "
+            "called from public LPs. Follow-on: portfolio companies' later rounds after the "
+            "fund's first cheque. Jobs: employees of companies still held."
+        )
     )

@@ -6,120 +6,40 @@ from datetime import date
 
 import streamlit as st
 
-from app_pages import common
+from app_pages import cached, common, display, target_forms
 from app_pages.charts import STATUS_COLORS, bullet_chart, trend_chart
+from app_pages.i18n import lang, t, term
+from app_pages.locale_zh import STATUS_RULES_ZH
+from app_pages.metric_help import help_for
 from app_pages.text import md_text
 from fund.hub_kpis import STATUS_RULES, STATUSES
 from fund.hub_targets import (
     FORECAST_LEVEL,
-    add_observation,
     hub_targets,
     targets_frame,
-    update_target,
 )
 from models.db import database_url
-from models.kpi import KpiObservationCreate, TargetUpdate
-from models.queries import all_kpis
-from models.validation import InputError, check
 
 
-@st.cache_data(ttl=60, max_entries=32, show_spinner="Computing targets...")
-def _progress(url: str, as_of: date, hub_id: int | None) -> list:
+@st.cache_data(ttl=60, max_entries=32, show_spinner=False)
+def _progress(url: str, version: tuple[int, int], as_of: date, hub_id: int | None) -> list:
     return common.read(hub_targets, as_of=as_of, hub_id=hub_id)
 
 
-@st.cache_data(ttl=300, max_entries=4, show_spinner=False)
-def _kpis(url: str) -> list[tuple[str, str, str]]:
-    return [(k.code, k.name, k.measure) for k in common.read(all_kpis)]
+def _words() -> dict[str, str]:
+    """The bullet and trend charts' titles and the statuses in the chosen language."""
+    return {
+        "attainment (target = 100 %)": t("attainment (target = 100 %)"),
+        "status": t("status"),
+        "target": t("target"),
+        "attainment": t("attainment"),
+        "time elapsed": t("time elapsed"),
+        "date": t("date"),
+        "value": t("value"),
+    } | {status: term(status) for status in STATUSES}
 
 
-def _forms(rows: list, hubs: list[tuple[int, str, str]]) -> None:
-    kpis = _kpis(database_url())
-    observed = {code: name for code, name, measure in kpis if measure == "observed"}
-    hub_name = {hub_id: name for hub_id, name, _ in hubs}
-    by_id = {row.target_id: row for row in rows}
-    left, right = st.columns(2)
-    with left, st.form("add_observation", clear_on_submit=True):
-        st.markdown("**Add an observation**")
-        hub_id = st.selectbox("Hub", list(hub_name), format_func=hub_name.get, key="obs_hub")
-        kpi = st.selectbox("KPI", list(observed), format_func=observed.get, key="obs_kpi")
-        observed_on = st.date_input("Observed on", value=date.today(), key="obs_date")
-        value = st.text_input("Value", key="obs_value", placeholder="e.g. 9 or 2500000000")
-        source = st.text_input("Source", key="obs_source", placeholder="document or URL")
-        note = st.text_input("Note (optional)", key="obs_note")
-        if st.form_submit_button("Record observation"):
-            try:
-                created = common.write(
-                    add_observation,
-                    observation_in=check(
-                        KpiObservationCreate,
-                        dict(
-                            hub_id=hub_id,
-                            kpi_code=kpi,
-                            observed_on=observed_on,
-                            value=value,
-                            source=source,
-                            note=note or None,
-                        ),
-                    ),
-                )
-            except (InputError, PermissionError) as exc:
-                st.error(str(exc))
-            else:
-                _progress.clear()
-                common.flash(
-                    f"Recorded {observed[kpi]} = {created.value} for {hub_name[hub_id]} on "
-                    f"{created.observed_on.isoformat()} (observation #{created.id})."
-                )
-    with right, st.form("edit_target"):
-        st.markdown("**Edit a target**")
-        picked = st.selectbox(
-            "Target",
-            list(by_id),
-            format_func=lambda i: f"{by_id[i].hub}: {by_id[i].kpi_name} by {by_id[i].deadline}",
-            key="tgt_pick",
-        )
-        choice = by_id[picked]
-        low = st.text_input("Target (min)", value=str(choice.target_low), key="tgt_low")
-        high = st.text_input(
-            "Target (max, for a range)",
-            value="" if choice.target_high is None else str(choice.target_high),
-            key="tgt_high",
-        )
-        text = st.text_input(
-            "As the plan states it", value=choice.target_text or "", key="tgt_text"
-        )
-        start = st.date_input("Plan start", value=choice.plan_start, key="tgt_start")
-        deadline = st.date_input("Deadline", value=choice.deadline, key="tgt_deadline")
-        source = st.text_input("Source", value=choice.source or "", key="tgt_source")
-        if st.form_submit_button("Save target"):
-            try:
-                update = check(
-                    TargetUpdate,
-                    dict(
-                        target_low=low,
-                        target_high=high or None,
-                        target_text=text or None,
-                        plan_start=start,
-                        deadline=deadline,
-                        source=source or None,
-                    ),
-                )
-                saved = common.write(update_target, target_id=choice.target_id, target_in=update)
-            except (InputError, PermissionError) as exc:
-                st.error(str(exc))
-            else:
-                _progress.clear()
-                stated = f"{saved.target_low}" + (
-                    "" if saved.target_high is None else f"-{saved.target_high}"
-                )
-                common.flash(
-                    f"Saved target #{saved.id}: {md_text(choice.hub)} "
-                    f"{md_text(choice.kpi_name)} {stated} by {saved.deadline.isoformat()}."
-                )
-
-
-st.title("Hub targets")
+st.title(t("Hub targets"))
 common.guard("hub_targets")
 common.show_flash()
 hubs = common.hubs()
@@ -129,39 +49,51 @@ if not hubs:
 
 controls = st.columns([2, 1])
 hub_choice = controls[0].selectbox(
-    "Hub", [None, *hubs], format_func=lambda h: "All hubs" if h is None else h[1]
+    t("Hub"), [None, *hubs], format_func=lambda h: t("All hubs") if h is None else display.hub(h[1])
 )
 as_of = common.as_of_picker()
-rows = _progress(database_url(), as_of, None if hub_choice is None else hub_choice[0])
+with st.spinner(t("Computing targets...")):
+    rows = _progress(
+        database_url(), cached.data_version(), as_of, None if hub_choice is None else hub_choice[0]
+    )
 
 if not rows:
     st.info(
-        "No targets for this hub yet. A target needs a KPI, a value or range, a plan start, a "
-        "deadline and the document that sets it: add one with `hubfund target`."
+        t(
+            "No targets for this hub yet. A target needs a KPI, a value or range, a plan start, "
+            "a deadline and the document that sets it: add one with `hubfund target`."
+        )
     )
     st.stop()
 
 counts = {status: sum(r.status == status for r in rows) for status in STATUSES}
 for column, status in zip(st.columns(len(STATUSES)), STATUSES, strict=True):
-    column.metric(status.capitalize(), counts[status])
+    column.metric(term(status).capitalize(), counts[status], help=help_for(status))
 
 frame = targets_frame(rows)
-st.altair_chart(
-    bullet_chart(frame.assign(label=frame["hub"] + " · " + frame["kpi_name"])), width="stretch"
-)
+labels = [
+    f"{display.hub(h)} · {display.kpi(k)}"
+    for h, k in zip(frame["hub"], frame["kpi_name"], strict=True)
+]
+st.altair_chart(bullet_chart(frame.assign(label=labels), words=_words()), width="stretch")
 st.caption(
-    "Bar: attainment (actual / target; for a rank, target / actual). Black tick: the target. "
-    "Grey tick: share of the plan period elapsed. Colours: "
-    + ", ".join(f"{s} ({c})" for s, c in STATUS_COLORS.items())
+    t(
+        "Bar: attainment (actual / target; for a rank, target / actual). Black tick: the target. "
+        "Grey tick: share of the plan period elapsed. Colours: {colours}",
+        colours=", ".join(f"{term(s)} ({c})" for s, c in STATUS_COLORS.items()),
+    )
 )
 shown = frame.assign(
     actual=[common.fmt_number(v, decimals=0) for v in frame["actual"]],
-    forecast=[common.fmt_number(v) if v is not None else "n/a" for v in frame["forecast"]],
+    forecast=[common.fmt_number(v) if v is not None else common.na() for v in frame["forecast"]],
     forecast_range=[
-        "-" if lo is None else f"{common.fmt_number(lo)} to {common.fmt_number(hi)}"
+        "-"
+        if lo is None
+        else t("{low} to {high}", low=common.fmt_number(lo), high=common.fmt_number(hi))
         for lo, hi in zip(frame["forecast_low"], frame["forecast_high"], strict=True)
     ],
 )
+shown = display.terms(display.localize(shown, hub="hub", kpi_name="kpi"), "status", "unit")
 st.dataframe(
     shown[
         [
@@ -184,26 +116,25 @@ st.dataframe(
     ],
     hide_index=True,
     width="stretch",
-    column_config={
-        "kpi_name": "KPI",
-        "actual_on": st.column_config.DateColumn("actual as of"),
-        "attainment": st.column_config.ProgressColumn(
-            "attainment", format="percent", min_value=0.0, max_value=1.0
+    column_config=display.headers(
+        shown,
+        kpi_name=t("KPI"),
+        actual_on=st.column_config.DateColumn(t("actual as of")),
+        attainment=st.column_config.ProgressColumn(
+            t("attainment"), format="percent", min_value=0.0, max_value=1.0
         ),
-        "elapsed": st.column_config.NumberColumn("time elapsed", format="percent"),
-        "gap": st.column_config.NumberColumn("schedule gap", format="percent"),
-        "forecast": "forecast at deadline",
-        "forecast_range": f"forecast range ({FORECAST_LEVEL:.0%})",
-        "status_reason": st.column_config.TextColumn("why", width="large"),
-    },
+        elapsed=st.column_config.NumberColumn(t("time elapsed"), format="percent"),
+        gap=st.column_config.NumberColumn(t("schedule gap"), format="percent"),
+        forecast=t("forecast at deadline"),
+        forecast_range=t("forecast range ({level})", level=f"{FORECAST_LEVEL:.0%}"),
+        status_reason=st.column_config.TextColumn(t("why"), width="large"),
+    ),
 )
-with st.expander("How the status is set", expanded=False):
-    st.markdown(STATUS_RULES)
+with st.expander(t("How the status is set"), expanded=False):
+    st.markdown(STATUS_RULES_ZH if lang() == "zh" else STATUS_RULES)
 
-st.subheader("Trend and forecast")
-pick = st.selectbox(
-    "Target", rows, format_func=lambda r: f"{r.hub}: {r.kpi_name} by {r.deadline.isoformat()}"
-)
+st.subheader(t("Trend and forecast"))
+pick = st.selectbox(t("Target"), rows, format_func=target_forms.label)
 forecast = pick.forecast
 bounds = None if not forecast else (forecast.central, forecast.low, forecast.high)
 if pick.series:
@@ -214,40 +145,80 @@ if pick.series:
             target_high=pick.target_high,
             deadline=pick.deadline,
             forecast=bounds,
-            title=f"{pick.kpi_name} ({pick.unit})",
+            title=f"{display.kpi(pick.kpi_name)} ({term(pick.unit)})",
+            words=_words(),
         ),
         width="stretch",
     )
 else:
-    st.info(md_text(f"No values of {pick.kpi_name} for {pick.hub} yet: {pick.actual_note or ''}"))
+    st.info(
+        t(
+            "No values of {kpi} for {hub} yet: {note}",
+            kpi=md_text(display.kpi(pick.kpi_name)),
+            hub=md_text(display.hub(pick.hub)),
+            note=md_text(pick.actual_note or ""),
+        )
+    )
 cols = st.columns(4)
 unit = pick.hub_currency if pick.kind == "money" else None
 show = (lambda v: common.fmt_money(v, unit)) if unit else common.fmt_number
 cols[0].metric(
-    "Actual", show(pick.actual), help=md_text(pick.actual_note or f"as of {pick.actual_on}")
-)
-cols[1].metric(
-    "Target",
-    show(pick.target_low)
-    if pick.target_high is None
-    else f"{show(pick.target_low)} to {show(pick.target_high)}",
-    help=f"As the plan states it: {md_text(pick.target_text)}" if pick.target_text else None,
-)
-cols[2].metric("Attainment", common.fmt_pct(pick.attainment), help=common.explain(pick.attainment))
-cols[3].metric(
-    "Forecast at deadline",
-    show(forecast.central) if forecast else "n/a",
-    help=(
-        f"{forecast.level:.0%} range {show(forecast.low)} to {show(forecast.high)}"
-        if forecast
-        else common.explain(forecast)
+    t("Actual"),
+    show(pick.actual),
+    help=help_for(
+        "actual",
+        detail=md_text(pick.actual_note)
+        if pick.actual_note
+        else t("As of {day}.", day=common.fmt_date(pick.actual_on)),
     ),
 )
-st.caption(md_text(f"{pick.status.capitalize()}: {pick.status_reason}. Source: {pick.source}."))
+cols[1].metric(
+    t("Target"),
+    show(pick.target_low)
+    if pick.target_high is None
+    else t("{low} to {high}", low=show(pick.target_low), high=show(pick.target_high)),
+    help=help_for(
+        "target",
+        detail=t("As the plan states it: {text}", text=md_text(pick.target_text))
+        if pick.target_text
+        else None,
+    ),
+)
+cols[2].metric(
+    t("Attainment"),
+    common.fmt_pct(pick.attainment),
+    help=help_for("attainment", reason=common.explain(pick.attainment)),
+)
+cols[3].metric(
+    t("Forecast at deadline"),
+    show(forecast.central) if forecast else common.na(),
+    help=help_for(
+        "forecast",
+        detail=t(
+            "{level} range {low} to {high}.",
+            level=f"{forecast.level:.0%}",
+            low=show(forecast.low),
+            high=show(forecast.high),
+        )
+        if forecast
+        else None,
+        reason=common.explain(forecast),
+    ),
+)
+st.caption(
+    t(
+        "{status}: {reason}. Source: {source}.",
+        status=term(pick.status).capitalize(),
+        reason=md_text(pick.status_reason),
+        source=md_text(pick.source),
+    )
+)
 
 actor = common.current_actor()
 if common.can_edit_hub_data(actor):
-    st.subheader("Record and edit")
-    _forms(rows, hubs)
+    st.subheader(t("Record and edit"))
+    target_forms.forms(rows, hubs, on_written=_progress.clear)
 else:
-    st.caption("Read-only for your role; the development bureau records observations and targets.")
+    st.caption(
+        t("Read-only for your role; the development bureau records observations and targets.")
+    )

@@ -48,16 +48,19 @@ def t(text: str, /, **fmt: Any) -> str:
     return shown.format(**fmt) if fmt else shown
 
 
-def N_(text: str) -> str:  # noqa: N802 (gettext's name for "mark, translate later")
+def N_(text: str) -> str:  # gettext's name: mark now, translate later
     """``text`` unchanged: marks a literal for the catalogue, translated later with ``t``."""
     return text
 
 
 def term(value: object) -> str:
-    """A value of one of the domain's vocabularies (a status, a stage, an entry type...) in the
-    session's language; the value itself when it has no entry (or in English)."""
+    """A value of one of the domain's vocabularies (a status, a stage, an entry type...) as
+    words in the session's language: its ``TERMS`` entry in Chinese; in English (or without an
+    entry) the value with ``_`` as spaces ("capital_call" -> "capital call")."""
     text = "" if value is None else str(value)
-    return TERMS.get(text, text) if lang() == "zh" else text
+    if lang() == "zh" and text in TERMS:
+        return TERMS[text]
+    return text.replace("_", " ")
 
 
 def local_name(name: str | None, name_zh: str | None, *, language: str | None = None) -> str:
@@ -76,6 +79,4 @@ def language_switch() -> str:
     """The sidebar's "Language / 语言" selector; returns the chosen language."""
     if st.session_state.get(KEY) not in LANGUAGES:
         st.session_state[KEY] = default_language()
-    return str(
-        st.selectbox("Language / 语言", list(LANGUAGES), format_func=LANGUAGES.get, key=KEY)
-    )
+    return str(st.selectbox("Language / 语言", list(LANGUAGES), format_func=LANGUAGES.get, key=KEY))

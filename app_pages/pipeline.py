@@ -9,7 +9,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages import common
+from app_pages import cached, common, display
+from app_pages.i18n import N_, t, term
 from app_pages.text import md_text
 from fund import pipeline as flow
 from fund.firms import open_deal_for_new_firm
@@ -22,16 +23,24 @@ from models.queries import fund_parties
 from models.validation import InputError, check
 
 LABELS = {s: s.replace("_", " ") for s in (*STAGES, "passed", "on_hold")}
-ACTIONS = ("advance", "move back", "pass", "hold", "resume", "reopen")
+ACTIONS = {
+    "advance": N_("advance"),
+    "move back": N_("move back"),
+    "pass": N_("pass"),
+    "hold": N_("hold"),
+    "resume": N_("resume"),
+    "reopen": N_("reopen"),
+}
+ROUNDS = [None, "angel", "seed", "A", "B", "C", "D+"]
 
 
 @st.cache_data(ttl=30, max_entries=16, show_spinner=False)
-def _deals(url: str, fund_id: int) -> pd.DataFrame:
+def _deals(url: str, version: tuple[int, int], fund_id: int) -> pd.DataFrame:
     return deals_frame(common.read(deals, fund_id=fund_id, as_of=date.today()))
 
 
 @st.cache_data(ttl=60, max_entries=16, show_spinner=False)
-def _parties(url: str, fund_id: int) -> dict[str, list[tuple[int, str]]]:
+def _parties(url: str, version: tuple[int, int], fund_id: int) -> dict[str, list[tuple[int, str]]]:
     return common.read(fund_parties, fund_id=fund_id)
 
 
@@ -41,12 +50,20 @@ def fund_hub(fund_id: int) -> int | None:
 
 
 def _card(row: Any) -> str:
-    amount = "" if row.amount_sought is None else f" · {row.currency} {row.amount_sought:,.0f}"
-    step = f"\n\nnext: {md_text(row.next_step)}" if row.next_step else ""
-    timing = "invested" if row.stage == "invested" else f"{row.days_in_stage} d in stage"
+    amount = (
+        ""
+        if pd.isna(row.amount_sought)
+        else f" · {common.fmt_compact(row.amount_sought, row.currency)}"
+    )
+    step = "\n\n" + t("next: {step}", step=md_text(row.next_step)) if row.next_step else ""
+    timing = (
+        term("invested")
+        if row.stage == "invested"
+        else t("{days} d in stage", days=row.days_in_stage)
+    )
     return (
-        f"**{md_text(row.company)}**  \n"
-        f"{row.sector} · {row.round_sought or 'round n/a'}{amount}  \n"
+        f"**{md_text(display.firm(row.company))}**  \n"
+        f"{term(row.sector)} · {row.round_sought or t('round n/a')}{amount}  \n"
         f"{md_text(row.owner)} · {timing}{step}"
     )
 
@@ -79,40 +96,55 @@ def _move(
         common.write(flow.reopen_deal, note=note or "", **base)
 
 
-st.title("Pipeline")
+st.title(t("Pipeline"))
 common.guard("pipeline")
 common.show_flash()
 fund = common.fund_picker()
 if fund is None:
     st.stop()
 fund_id, fund_name, fund_currency = fund
-frame = _deals(database_url(), fund_id)
+frame = _deals(database_url(), cached.data_version(), fund_id)
 
 if frame.empty:
-    st.info(f"{md_text(fund_name)} has no deals yet: open the first one below.")
+    st.info(
+        t(
+            "{fund} has no deals yet: open the first one below.",
+            fund=md_text(display.fund(fund_name)),
+        )
+    )
 else:
     counts = frame["stage"].value_counts()
     cols = st.columns(len(STAGES))
     for column, stage in zip(cols, STAGES, strict=True):
         here = frame[frame["stage"] == stage]
-        column.markdown(f"**{LABELS[stage]}** ({len(here)})")
+        column.markdown(f"**{term(stage)}** ({len(here)})")
         for row in here.sort_values("days_in_stage", ascending=False).head(8).itertuples():
             column.container(border=True).markdown(_card(row))
         if len(here) > 8:
-            column.caption(f"and {len(here) - 8} more in the list below")
+            column.caption(t("and {count} more in the list below", count=len(here) - 8))
     st.caption(
-        f"Passed: {counts.get('passed', 0)} · on hold: {counts.get('on_hold', 0)}. Cards: the "
-        "deals longest in their stage first."
+        t(
+            "Passed: {passed} · on hold: {held}. Cards: the deals longest in their stage first.",
+            passed=counts.get("passed", 0),
+            held=counts.get("on_hold", 0),
+        )
     )
-    with st.expander("All deals (filter and sort)", expanded=False):
+    with st.expander(t("All deals (filter and sort)"), expanded=False):
         cols = st.columns(3)
-        stages = cols[0].multiselect("Stage", list(LABELS), format_func=LABELS.get)
-        owners = cols[1].multiselect("Owner", sorted(frame["owner"].unique()))
-        channels = cols[2].multiselect("Source", SOURCE_CHANNELS)
+        stages = cols[0].multiselect(t("Stage"), list(LABELS), format_func=term)
+        owners = cols[1].multiselect(t("Owner"), sorted(frame["owner"].unique()))
+        channels = cols[2].multiselect(t("Source"), SOURCE_CHANNELS, format_func=term)
         shown = frame
         for column, chosen in (("stage", stages), ("owner", owners), ("source_channel", channels)):
             if chosen:
                 shown = shown[shown[column].isin(chosen)]
+        shown = display.terms(
+            display.localize(shown, company="firm"),
+            "stage",
+            "source_channel",
+            "sector",
+            "pass_reason",
+        )
         st.dataframe(
             shown[
                 [
@@ -134,36 +166,45 @@ else:
             ],
             hide_index=True,
             width="stretch",
+            column_config=display.headers(shown),
         )
 
 if not common.can_edit_fund(common.current_actor()):
-    st.caption("Read-only for your role; fund managers open and move deals.")
+    st.caption(t("Read-only for your role; fund managers open and move deals."))
     st.stop()
 
 left, right = st.columns(2)
-parties = _parties(database_url(), fund_id)
+parties = _parties(database_url(), cached.data_version(), fund_id)
 with left, st.form("open_deal", clear_on_submit=True):
-    st.markdown("**Open a deal**")
+    st.markdown(t("**Open a deal**"))
     firms = dict(parties["firms"])
-    firm_id = st.selectbox("Company", list(firms), format_func=firms.get, key="deal_firm")
-    st.caption("Or a company not in the store yet (fill in its name to use it):")
+    firm_id = st.selectbox(
+        t("Company"), list(firms), format_func=lambda i: display.firm(firms[i], i), key="deal_firm"
+    )
+    st.caption(t("Or a company not in the store yet (fill in its name to use it):"))
     cols = st.columns([2, 2, 1])
-    new_en = cols[0].text_input("English name", key="new_en")
-    new_zh = cols[1].text_input("Chinese name", key="new_zh")
-    new_sector = cols[2].selectbox("Sector", SECTORS, key="new_sector")
+    new_en = cols[0].text_input(t("English name"), key="new_en")
+    new_zh = cols[1].text_input(t("Chinese name"), key="new_zh")
+    new_sector = cols[2].selectbox(t("Sector"), SECTORS, key="new_sector", format_func=term)
     cols = st.columns(2)
-    owner = cols[0].text_input("Owner", value=common.current_actor().name, key="deal_owner")
-    channel = cols[1].selectbox("Source", SOURCE_CHANNELS, key="deal_channel")
-    detail = st.text_input("Source detail", placeholder="e.g. Shenzhen fintech festival 2026")
+    owner = cols[0].text_input(t("Owner"), value=common.current_actor().name, key="deal_owner")
+    channel = cols[1].selectbox(t("Source"), SOURCE_CHANNELS, key="deal_channel", format_func=term)
+    detail = st.text_input(t("Source detail"), placeholder=t("e.g. Shenzhen fintech festival 2026"))
     cols = st.columns(3)
-    round_sought = cols[0].selectbox("Round", [None, "angel", "seed", "A", "B", "C", "D+"])
-    amount = cols[1].text_input("Amount sought", key="deal_amount")
-    currency = cols[2].selectbox("Currency", ["CNY", "USD"], key="deal_cur")
+    round_sought = cols[0].selectbox(
+        t("Round"), ROUNDS, format_func=lambda r: t("none") if r is None else r
+    )
+    amount = cols[1].text_input(t("Amount sought"), key="deal_amount")
+    currency = cols[2].selectbox(t("Currency"), ["CNY", "USD"], key="deal_cur")
     cols = st.columns(3)
-    opened = cols[0].date_input("Opened on", value=date.today(), key="deal_opened")
-    step = cols[1].text_input("Next step", key="deal_step")
-    step_on = cols[2].date_input("Next step on", value=None, key="deal_step_on")
-    if st.form_submit_button("Open deal"):
+    opened = cols[0].date_input(
+        t("Opened on"), value=date.today(), key="deal_opened", format="YYYY/MM/DD"
+    )
+    step = cols[1].text_input(t("Next step"), key="deal_step")
+    step_on = cols[2].date_input(
+        t("Next step on"), value=None, key="deal_step_on", format="YYYY/MM/DD"
+    )
+    if st.form_submit_button(t("Open deal")):
         deal = {
             "fund_id": fund_id,
             "firm_id": firm_id,
@@ -196,45 +237,70 @@ with left, st.form("open_deal", clear_on_submit=True):
             st.error(str(exc))
         else:
             _deals.clear()
-            common.flash(f"Opened deal #{view.id} for {md_text(view.company)} (sourced).")
+            common.flash(
+                t(
+                    "Opened deal #{id} for {company} (sourced).",
+                    id=view.id,
+                    company=md_text(display.firm(view.company)),
+                )
+            )
 
 with right, st.form("move_deal"):
-    st.markdown("**Move a deal**")
+    st.markdown(t("**Move a deal**"))
     if frame.empty:
-        st.caption("No deals to move yet.")
-        st.form_submit_button("Move", disabled=True)
+        st.caption(t("No deals to move yet."))
+        st.form_submit_button(t("Move"), disabled=True)
     else:
         by_id = {int(r.id): r for r in frame.itertuples()}
         deal_id = st.selectbox(
-            "Deal",
+            t("Deal"),
             list(by_id),
             key="move_deal",
-            format_func=lambda i: f"#{i} {by_id[i].company} ({LABELS[by_id[i].stage]})",
+            format_func=lambda i: f"#{i} {display.firm(by_id[i].company)} ({term(by_id[i].stage)})",
         )
         cols = st.columns(2)
-        action = cols[0].selectbox("Action", ACTIONS, key="move_action")
-        on = cols[1].date_input("On", value=date.today(), key="move_on")
-        reason = st.selectbox("Pass reason (for pass)", [None, *PASS_REASONS], key="move_reason")
-        note = st.text_input("Note (required to move back or reopen)", key="move_note")
-        entry = st.number_input(
-            "Ledger investment entry # (to mark invested)", min_value=0, step=1, key="move_entry"
+        action = cols[0].selectbox(
+            t("Action"), list(ACTIONS), key="move_action", format_func=lambda a: t(ACTIONS[a])
         )
-        if st.form_submit_button("Move"):
+        on = cols[1].date_input(t("On"), value=date.today(), key="move_on", format="YYYY/MM/DD")
+        reason = st.selectbox(
+            t("Pass reason (for pass)"),
+            [None, *PASS_REASONS],
+            key="move_reason",
+            format_func=lambda r: t("none") if r is None else term(r),
+        )
+        note = st.text_input(t("Note (required to move back or reopen)"), key="move_note")
+        entry = st.number_input(
+            t("Ledger investment entry # (to mark invested)"),
+            min_value=0,
+            step=1,
+            key="move_entry",
+        )
+        if st.form_submit_button(t("Move")):
             try:
                 _move(by_id[deal_id], action, on, note or None, reason, int(entry) or None)
             except (InputError, PermissionError) as exc:
                 st.error(str(exc))
             else:
                 _deals.clear()
-                common.flash(f"Deal #{deal_id}: {action} recorded on {on.isoformat()}.")
+                common.flash(
+                    t(
+                        "Deal #{id}: {action} recorded on {day}.",
+                        id=deal_id,
+                        action=t(ACTIONS[action]),
+                        day=common.fmt_date(on),
+                    )
+                )
 
 if not frame.empty:
-    st.subheader("History")
+    st.subheader(t("History"))
+    companies = dict(zip(frame["id"], frame["company"], strict=True))
     pick = st.selectbox(
-        "Deal",
+        t("Deal"),
         frame["id"].tolist(),
         key="history_deal",
-        format_func=lambda i: f"#{i} {frame.set_index('id').loc[i, 'company']}",
+        format_func=lambda i: f"#{i} {display.firm(companies[i])}",
     )
-    moves = common.read(deal_history, deal_id=int(pick))
-    st.dataframe(pd.DataFrame(moves), hide_index=True, width="stretch")
+    moves = pd.DataFrame(common.read(deal_history, deal_id=int(pick)))
+    moves = display.terms(moves, "from_stage", "to_stage", "reason")
+    st.dataframe(moves, hide_index=True, width="stretch", column_config=display.headers(moves))

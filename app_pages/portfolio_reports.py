@@ -9,27 +9,35 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from app_pages import common
+from app_pages import cached, common, display
+from app_pages.i18n import N_, t
+from app_pages.metric_help import help_for
+from app_pages.text import md_text
 from fund.monitoring import CompanyReportInput, overdue, record_report, reports_frame
 from fund.monitoring_io import import_reports, report_template
 from models.db import database_url
 from models.queries import fund_parties
 from models.validation import InputError, check
 
-TRENDS = {"revenue": "Revenue", "burn": "Monthly burn", "cash": "Cash", "headcount": "Headcount"}
+TRENDS = {
+    "revenue": N_("Revenue"),
+    "burn": N_("Monthly burn"),
+    "cash": N_("Cash"),
+    "headcount": N_("Headcount"),
+}
 
 
 @st.cache_data(ttl=30, max_entries=16, show_spinner=False)
-def _reports(url: str, fund_id: int) -> pd.DataFrame:
+def _reports(url: str, version: tuple[int, int], fund_id: int) -> pd.DataFrame:
     return common.read(reports_frame, fund_id=fund_id)
 
 
 @st.cache_data(ttl=60, max_entries=16, show_spinner=False)
-def _overdue(url: str, fund_id: int, today: date) -> pd.DataFrame:
+def _overdue(url: str, version: tuple[int, int], fund_id: int, today: date) -> pd.DataFrame:
     return common.read(overdue, fund_id=fund_id, today=today)
 
 
-st.title("Portfolio reports")
+st.title(t("Portfolio reports"))
 common.guard("portfolio_reports")
 common.show_flash()
 fund = common.fund_picker()
@@ -37,24 +45,27 @@ if fund is None:
     st.stop()
 fund_id, fund_name, fund_currency = fund
 
-late = _overdue(database_url(), fund_id, date.today())
-st.subheader(f"Overdue reports ({len(late)})")
+late = _overdue(database_url(), cached.data_version(), fund_id, date.today())
+st.subheader(t("Overdue reports ({count})", count=len(late)))
 if late.empty:
-    st.success("Every company still held has reported on time.")
+    st.success(t("Every company still held has reported on time."))
 else:
-    st.dataframe(late, hide_index=True, width="stretch")
+    shown = display.localize(late, company="firm")
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=display.headers(shown))
     st.caption(
-        "Due each quarter; overdue when the latest report's period ended more than a "
-        "quarter plus 45 days ago (or none was received since the first cheque)."
+        t(
+            "Due each quarter; overdue when the latest report's period ended more than a "
+            "quarter plus 45 days ago (or none was received since the first cheque)."
+        )
     )
 
-reports = _reports(database_url(), fund_id)
-st.subheader("Company trends")
+reports = _reports(database_url(), cached.data_version(), fund_id)
+st.subheader(t("Company trends"))
 if reports.empty:
-    st.info("No reports yet: record one below or import the filled-in template.")
+    st.info(t("No reports yet: record one below or import the filled-in template."))
 else:
     companies = sorted(reports["company"].unique())
-    company = st.selectbox("Company", companies)
+    company = st.selectbox(t("Company"), companies, format_func=display.firm)
     mine = reports[reports["company"] == company].sort_values("period_end")
     cols = st.columns(2)
     for i, (column, title) in enumerate(TRENDS.items()):
@@ -68,35 +79,38 @@ else:
             .mark_line(point=True)
             .encode(
                 x=alt.X("period_end:T", title=None),
-                y=alt.Y("value:Q", title=title),
+                y=alt.Y("value:Q", title=t(title)),
                 tooltip=["period_end:T", alt.Tooltip("value:Q", format=",.0f")],
             )
         )
-        cols[i % 2].altair_chart(chart.properties(height=200, title=title), width="stretch")
+        cols[i % 2].altair_chart(chart.properties(height=200, title=t(title)), width="stretch")
     latest = mine.iloc[-1]
     st.metric(
-        "Runway (months, latest report)",
-        "n/a"
+        t("Runway (months, latest report)"),
+        common.na()
         if latest.get("runway_months") is None or pd.isna(latest.get("runway_months"))
         else f"{float(latest['runway_months']):.1f}",
-        help="cash / monthly burn; n/a when the company is not burning cash",
+        help=help_for("runway"),
     )
-    st.dataframe(mine, hide_index=True, width="stretch")
+    mine = display.localize(mine, company="firm")
+    st.dataframe(mine, hide_index=True, width="stretch", column_config=display.headers(mine))
 
 if common.can_edit_fund(common.current_actor()):
-    st.subheader("Record a report")
+    st.subheader(t("Record a report"))
     firms = dict(common.read(fund_parties, fund_id=fund_id)["firms"])
     with st.form("report", clear_on_submit=True):
-        firm_id = st.selectbox("Company", list(firms), format_func=firms.get)
+        firm_id = st.selectbox(
+            t("Company"), list(firms), format_func=lambda i: display.firm(firms[i], i)
+        )
         cols = st.columns(3)
-        period_end = cols[0].date_input("Period end", value=date.today())
-        currency = cols[1].selectbox("Currency", ["CNY", "USD"])
-        headcount = cols[2].number_input("Headcount", min_value=0, step=1)
+        period_end = cols[0].date_input(t("Period end"), value=date.today(), format="YYYY/MM/DD")
+        currency = cols[1].selectbox(t("Currency"), ["CNY", "USD"])
+        headcount = cols[2].number_input(t("Headcount"), min_value=0, step=1)
         cols = st.columns(3)
-        revenue = cols[0].text_input("Revenue (period)")
-        burn = cols[1].text_input("Monthly burn")
-        cash = cols[2].text_input("Cash")
-        if st.form_submit_button("Record report"):
+        revenue = cols[0].text_input(t("Revenue (period)"))
+        burn = cols[1].text_input(t("Monthly burn"))
+        cash = cols[2].text_input(t("Cash"))
+        if st.form_submit_button(t("Record report")):
             try:
                 report = common.write(
                     record_report,
@@ -121,25 +135,42 @@ if common.can_edit_fund(common.current_actor()):
                 _reports.clear()
                 _overdue.clear()
                 common.flash(
-                    f"Recorded the report of {firms[firm_id]} for the period ending "
-                    f"{period_end.isoformat()} (#{report.id})."
+                    t(
+                        "Recorded the report of {company} for the period ending {day} (#{id}).",
+                        company=md_text(display.firm(firms[firm_id], firm_id)),
+                        day=common.fmt_date(period_end),
+                        id=report.id,
+                    )
                 )
-    st.subheader("Import reports")
+    st.subheader(t("Import reports"))
     left, right = st.columns(2)
     left.download_button(
-        "Template (Excel)",
+        t("Template (Excel)"),
         common.read(report_template, fund_id=fund_id),
         file_name=f"report-template-{fund_id}.xlsx",
     )
-    upload = right.file_uploader("Filled-in template (CSV or Excel)", type=["csv", "xlsx"])
-    if upload is not None and right.button("Import reports"):
+    upload = right.file_uploader(t("Filled-in template (CSV or Excel)"), type=["csv", "xlsx"])
+    if upload is not None and right.button(t("Import reports")):
+        bar = right.progress(0.0, text=t("Checking the file..."))
+
+        def progress(done: int, total: int) -> None:
+            bar.progress(
+                done / max(total, 1),
+                text=t("{done:,} of {total:,} reports written", done=done, total=total),
+            )
+
         try:
             count = common.write(
-                import_reports, fund_id=fund_id, data=upload.getvalue(), filename=upload.name
+                import_reports,
+                fund_id=fund_id,
+                data=upload.getvalue(),
+                filename=upload.name,
+                progress=progress,
             )
         except (InputError, PermissionError) as exc:
-            st.error(f"Nothing was imported: {exc}")
+            bar.empty()
+            st.error(t("Nothing was imported: {error}", error=exc))
         else:
             _reports.clear()
             _overdue.clear()
-            common.flash(f"Imported {count} reports.")
+            common.flash(t("Imported {count} reports.", count=count))

@@ -7,6 +7,7 @@ import os
 import streamlit as st
 
 from app_pages import common
+from app_pages.i18n import t
 from fund.auth import SignInFailed, authenticate
 from fund.users import actor_for_identity
 from models.db import session_scope
@@ -22,9 +23,9 @@ def _oidc_configured() -> bool:
 
 def _password_form() -> None:
     with st.form("sign_in"):
-        username = st.text_input("Username", key="sign_in_username")
-        password = st.text_input("Password", type="password", key="sign_in_password")
-        submitted = st.form_submit_button("Sign in", type="primary")
+        username = st.text_input(t("Username"), key="sign_in_username")
+        password = st.text_input(t("Password"), type="password", key="sign_in_password")
+        submitted = st.form_submit_button(t("Sign in"), type="primary")
     if not submitted:
         return
     try:
@@ -41,27 +42,29 @@ def _oidc() -> None:
     provider = os.environ.get("HUBFUND_OIDC_PROVIDER") or None
     if not _oidc_configured():
         st.error(
-            "OIDC sign-in is not configured: add an [auth] section (redirect_uri, cookie_secret, "
-            "client_id, client_secret, server_metadata_url) to .streamlit/secrets.toml "
-            "(README, Sign-in)."
+            t(
+                "OIDC sign-in is not configured: add an [auth] section (redirect_uri, "
+                "cookie_secret, client_id, client_secret, server_metadata_url) to "
+                ".streamlit/secrets.toml (README, Sign-in)."
+            )
         )
         return
     identity = common.oidc_identity()
     if identity is None:
-        st.write("Sign in with your organisation's account.")
-        label = f"Sign in with {provider}" if provider else "Sign in"
+        st.write(t("Sign in with your organisation's account."))
+        label = t("Sign in with {provider}", provider=provider) if provider else t("Sign in")
         st.button(label, type="primary", on_click=st.login, args=(provider,) if provider else ())
         return
     try:
         common.read(actor_for_identity, email=identity[0], name=identity[1])
     except SignInFailed as exc:  # signed in with the provider, but not a user of Hubfund
         st.error(str(exc))
-        st.button("Sign out", on_click=st.logout)
+        st.button(t("Sign out"), on_click=st.logout)
         return
     st.rerun()  # became a user since the last run
 
 
-st.title("Sign in")
+st.title(t("Sign in"))
 if common.auth_mode() == "oidc":
     _oidc()
 else:

@@ -12,7 +12,8 @@ import httpx
 import pandas as pd
 import streamlit as st
 
-from app_pages import common
+from app_pages import common, display
+from app_pages.i18n import N_, t, term
 from app_pages.text import md_text
 from models.hub import SECTORS
 from models.validation import InputError
@@ -24,6 +25,16 @@ from sourcing.runs import fail_run, resumable_run, start_run
 from sourcing.store import apply_records
 
 SHOWN_RESOLUTIONS = 25  # likely duplicates settled on the page at a time
+VERDICT_COLUMNS = {
+    "record": N_("record"),
+    "name": N_("name"),
+    "external id": N_("external id"),
+    "verdict": N_("verdict"),
+    "firm": N_("firm"),
+    "changes": N_("changes"),
+    "reason": N_("reason"),
+    "stored before": N_("stored before"),
+}
 
 
 def gleif_client() -> GleifClient:
@@ -41,10 +52,11 @@ def _settings(key: str, defaults: tuple[int, str] | None) -> tuple[int, str]:
     hub, sector = defaults or (next(iter(names)), SECTORS[0])
     ids = list(names)
     cols = st.columns(2)
-    hub_id = cols[0].selectbox("New companies belong to", ids, format_func=names.get,
+    hub_id = cols[0].selectbox(t("New companies belong to"), ids,
+                               format_func=lambda i: display.hub(names[i]),
                                index=ids.index(hub) if hub in ids else 0,
                                key=f"{key}_hub")  # fmt: skip
-    sector = cols[1].selectbox("Sector when the source names none", SECTORS,
+    sector = cols[1].selectbox(t("Sector when the source names none"), SECTORS, format_func=term,
                                index=SECTORS.index(sector), key=f"{key}_sector")  # fmt: skip
     return int(hub_id), str(sector)
 
@@ -79,24 +91,29 @@ def _resolution_widgets(key: str, verdicts: list[Verdict]) -> None:
     waiting = [v for v in verdicts if v.action == "needs review" or v.resolved]
     if not waiting:
         return
-    st.markdown("**Likely duplicates**: the same name as a stored company. Decide per record:")
+    st.markdown(t("**Likely duplicates**: the same name as a stored company. Decide per record:"))
     for verdict in waiting[:SHOWN_RESOLUTIONS]:
         names = {m.firm_id: m for m in verdict.candidates if m.kind == "name"}
         options: list[Any] = ["skip", NEW, *names]
 
         def label(option: Any, names: dict[int, Any] = names) -> str:
             if option == "skip":
-                return "leave for later"
+                return t("leave for later")
             if option == NEW:
-                return "a new company (keep apart)"
+                return t("a new company (keep apart)")
             match = names[option]
             clash = f" — {match.conflict}" if match.conflict else ""
-            return f"the same as #{option} {match.firm_name}{clash}"
+            return t("the same as #{id} {name}", id=option, name=match.firm_name) + clash
 
         st.selectbox(verdict.name, options, format_func=label,
                      key=f"{key}_res_{verdict.position}")  # fmt: skip
     if len(waiting) > SHOWN_RESOLUTIONS:
-        st.caption(f"and {len(waiting) - SHOWN_RESOLUTIONS} more after these are imported")
+        st.caption(
+            t(
+                "and {count} more after these are imported",
+                count=len(waiting) - SHOWN_RESOLUTIONS,
+            )
+        )
 
 
 def import_panel(records: list[CompanyRecord], *, key: str, source: str,
@@ -105,7 +122,7 @@ def import_panel(records: list[CompanyRecord], *, key: str, source: str,
     """Verdicts, resolutions and the import button for ``records`` from ``source`` (``defaults``:
     the hub and sector new companies get, until changed)."""
     if not records:
-        st.info("Nothing to import.")
+        st.info(t("Nothing to import: search again, or choose other records."))
         return
     labels = labels or [f"record {i + 1}" for i in range(len(records))]
     hub_id, sector = _settings(key, defaults)
@@ -118,22 +135,26 @@ def import_panel(records: list[CompanyRecord], *, key: str, source: str,
         st.error(str(exc))
         return
     counts = pd.Series([v.action for v in verdicts]).value_counts()
-    st.caption(" · ".join(f"{action}: {count}" for action, count in counts.items()))
-    st.dataframe(verdict_frame(verdicts, labels), hide_index=True, width="stretch")
+    st.caption(" · ".join(f"{term(action)}: {count}" for action, count in counts.items()))
+    st.dataframe(display.terms(verdict_frame(verdicts, labels), "verdict"), hide_index=True,
+                 width="stretch",
+                 column_config={c: t(label) for c, label in VERDICT_COLUMNS.items()})  # fmt: skip
     actor = common.current_actor()
     if actor.role not in ("fund_manager", "bureau", "admin"):
         return
     _resolution_widgets(key, verdicts)
     run_parameters = parameters | {"hub_id": hub_id, "default_sector": sector}
     run = common.read(resumable_run, source=source, parameters=run_parameters)
-    label = (f"Resume import run #{run.id} ({run.processed:,} of {run.total:,} done)" if run
-             else f"Import {len(records):,} records")  # fmt: skip
+    label = (t("Resume import run #{id} ({done:,} of {total:,} done)", id=run.id,
+               done=run.processed, total=run.total) if run
+             else t("Import {count:,} records", count=len(records)))  # fmt: skip
     if not st.button(label, key=f"{key}_import", type="primary"):
         return
-    bar = st.progress(0.0, text="Importing...")
+    bar = st.progress(0.0, text=t("Importing..."))
 
     def progress(done: int, total: int) -> None:
-        bar.progress(done / max(total, 1), text=f"{done:,} of {total:,} records")
+        bar.progress(done / max(total, 1),
+                     text=t("{done:,} of {total:,} records", done=done, total=total))  # fmt: skip
 
     run_id = run.id if run else None
     try:
@@ -155,9 +176,17 @@ def import_panel(records: list[CompanyRecord], *, key: str, source: str,
     for position in range(len(records)):
         st.session_state.pop(f"{key}_res_{position}", None)
     common.flash(
-        f"Import run #{run_id}: {summary.created} created, {summary.updated} updated, "
-        f"{summary.unchanged} unchanged, {summary.rejected} rejected, {summary.skipped} left "
-        f"for review; {summary.stored} source records stored."
+        t(
+            "Import run #{id}: {created} created, {updated} updated, {unchanged} unchanged, "
+            "{rejected} rejected, {skipped} left for review; {stored} source records stored.",
+            id=run_id,
+            created=summary.created,
+            updated=summary.updated,
+            unchanged=summary.unchanged,
+            rejected=summary.rejected,
+            skipped=summary.skipped,
+            stored=summary.stored,
+        )
     )
 
 
@@ -165,10 +194,10 @@ def gleif_tab() -> None:
     """Search GLEIF's LEI records by name; import the chosen ones."""
     with st.form("gleif_search"):
         cols = st.columns([3, 1])
-        name = cols[0].text_input("Company name (English or Chinese)", key="gleif_name")
-        pages = cols[1].number_input("Pages of 20", min_value=1, max_value=10, value=1,
+        name = cols[0].text_input(t("Company name (English or Chinese)"), key="gleif_name")
+        pages = cols[1].number_input(t("Pages of 20"), min_value=1, max_value=10, value=1,
                                      key="gleif_pages")  # fmt: skip
-        searched = st.form_submit_button("Search GLEIF")
+        searched = st.form_submit_button(t("Search GLEIF"))
     if searched:
         try:
             with gleif_client() as client:
@@ -180,31 +209,39 @@ def gleif_tab() -> None:
         st.session_state["gleif_found"] = (name, found)
     if "gleif_found" not in st.session_state:
         try:
-            st.caption(f"Searches {configured_base_url()} (HUBFUND_GLEIF_URL sets another).")
+            st.caption(
+                t(
+                    "Searches {url} (HUBFUND_GLEIF_URL sets another).",
+                    url=configured_base_url(),
+                )
+            )
         except ValueError as exc:
             st.error(str(exc))
         return
-    term, found = st.session_state["gleif_found"]
-    st.caption(f"{len(found)} LEI records for {md_text(term)}")
+    searched_for, found = st.session_state["gleif_found"]
+    st.caption(t("{count} LEI records for {term}", count=len(found), term=md_text(searched_for)))
     table = pd.DataFrame([{"LEI": r.external_id, **{f: r.fields.get(f) for f in (
         "name_en", "name_zh", "jurisdiction", "entity_status", "registration_status")}}
         for r in found])  # fmt: skip
     st.dataframe(table, hide_index=True, width="stretch")
     leis = [r.external_id for r in found]
-    chosen = st.multiselect("Records to import", leis, default=leis,
+    chosen = st.multiselect(t("Records to import"), leis, default=leis,
                             key=f"gleif_chosen_{digest_of(found)[:12]}")  # fmt: skip
     records = [r for r in found if r.external_id in chosen]
     import_panel(
-        records, key="gleif", source="gleif", parameters={"query": term, "leis": sorted(chosen)}
+        records,
+        key="gleif",
+        source="gleif",
+        parameters={"query": searched_for, "leis": sorted(chosen)},
     )
 
 
 def file_tab() -> None:
     """Upload a CSV or Excel file, check its preview, map its columns, import."""
-    upload = st.file_uploader("CSV (UTF-8 or GBK) or Excel (.xlsx) file",
+    upload = st.file_uploader(t("CSV (UTF-8 or GBK) or Excel (.xlsx) file"),
                               type=["csv", "txt", "xlsx"], key="file_upload")  # fmt: skip
     if upload is None:
-        st.caption("One company per row, a header row first; any column names (mapped below).")
+        st.caption(t("One company per row, a header row first; any column names (mapped below)."))
         return
     data = upload.getvalue()
     try:
@@ -213,16 +250,17 @@ def file_tab() -> None:
         st.error(str(exc))
         return
     digest = hashlib.sha256(data).hexdigest()
-    read_as = frame.attrs.get("encoding") or f"sheet {frame.attrs.get('sheet')}"
-    st.caption(f"{len(frame):,} rows ({read_as}); the first 20:")
+    read_as = frame.attrs.get("encoding") or t("sheet {sheet}", sheet=frame.attrs.get("sheet"))
+    st.caption(t("{count:,} rows ({read_as}); the first 20:", count=len(frame), read_as=read_as))
     st.dataframe(frame.head(20), width="stretch")
     suggested = suggest_mapping([str(c) for c in frame.columns])
-    st.markdown("**Columns**: which column holds which company field")
+    st.markdown(t("**Columns**: which column holds which company field"))
     cols = st.columns(4)
     options = ["", *map(str, frame.columns)]
-    mapping = {field: cols[i % 4].selectbox(field, options, index=options.index(suggested.get(
-        field, "")), key=f"file_map_{digest[:12]}_{field}") for i, field in enumerate(
-        SOURCED_FIELDS)}  # fmt: skip
+    mapping = {field: cols[i % 4].selectbox(display.label(field), options,
+                                            index=options.index(suggested.get(field, "")),
+                                            key=f"file_map_{digest[:12]}_{field}")
+               for i, field in enumerate(SOURCED_FIELDS)}  # fmt: skip
     try:
         found = records_from_table(frame, mapping, upload.name)
     except InputError as exc:

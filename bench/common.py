@@ -135,6 +135,9 @@ def national_sqlite(rows: int, seed: int) -> Path:
     CACHE.mkdir(exist_ok=True)
     path = CACHE / f"national-{rows}-{seed}.db"
     if path.exists() and Path(f"{path}.done").exists():
+        engine = make_engine(f"sqlite:///{path}")
+        migrate.upgrade(engine)  # a store kept from an older schema
+        engine.dispose()
         return path
     for suffix in ("", "-wal", "-shm", ".done"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)

@@ -164,7 +164,33 @@ class FundBook:
     @property
     def holdings_fair_value(self) -> Decimal:
         """Sum of the holdings' fair values."""
-        return sum((h.fair_value for h in self.holdings.values()), ZERO)
+        if "holdings" in self.__dict__:  # built already
+            return sum((h.fair_value for h in self.holdings.values()), ZERO)
+        return sum((self.report(v) for v in self._fair_values()), ZERO)
+
+    def _fair_values(self) -> list[Decimal]:
+        """Each holding's fair value in the fund's currency, without building the holdings
+        (what ``_holding`` computes for ``valuation``; the J-curve asks it each quarter)."""
+        entries = self.entries
+        releases = entries[entries["cost_released"].notna() & ~entries["cancelled"]]
+        closed = releases.groupby("firm_id")["entry_date"].max().to_dict()
+        values = []
+        for position in positions(entries).values():
+            if position.invested <= ZERO:
+                continue
+            try:
+                fair = valuation(
+                    marks=self.marks,
+                    position=position,
+                    on=self.as_of,
+                    currency=self.fund_currency,
+                    rates=self.rates,
+                    closed_on=closed.get(position.firm_id),
+                )
+            except MissingFxRate as exc:
+                raise fx_error(exc) from None
+            values.append(fair.value)
+        return values
 
     @property
     def nav(self) -> Decimal:
@@ -181,8 +207,14 @@ class FundBook:
         flows = [f for h in self.holdings.values() for f in h.gross_flows()]
         return sorted(flows, key=lambda f: f[0])
 
+    @cached_property
+    def _by_firm(self) -> dict[int, pd.DataFrame]:
+        """Each company's entries, split in one pass (not one scan of the book per holding)."""
+        held = self.entries[self.entries["firm_id"].notna()]
+        return {int(k): rows for k, rows in held.groupby("firm_id", sort=False)}
+
     def _holding(self, position: Position) -> Holding:
-        rows = self.entries[self.entries["firm_id"] == position.firm_id]
+        rows = self._by_firm[position.firm_id]
         invested = rows[rows["entry_type"] == "investment"]
         live = invested[~invested["cancelled"]]
         first = live.iloc[0] if len(live) else invested.iloc[0]

@@ -1,12 +1,12 @@
 """Bulk writes: many rows of one table in one transaction, checked as a whole, audited once.
 
-The product's path for large loads (the national demo, big ledger files). ``load_ledger``
-checks a DataFrame of ledger entries column by column (``fund.bulk_checks``: the rules of
-``fund.ledger``) and refuses the whole load, naming rows and columns, if any row is wrong;
-``write_rows`` writes prepared columns of any table. Rows are written in chunks through
-SQLAlchemy Core ``insert()`` with a list of parameter sets (executemany) on SQLite, and with
-``COPY ... FROM STDIN`` (CSV) through psycopg on Postgres, inside the caller's transaction:
-all or nothing.
+The product's path for large loads (the national demo, big ledger files).
+``fund.bulk_ledger.load_ledger`` checks a DataFrame of ledger entries column by column
+(``fund.bulk_checks``: the rules of ``fund.ledger``) and refuses the whole load, naming rows
+and columns, if any row is wrong; ``write_rows`` here writes prepared columns of any table.
+Rows are written in chunks through SQLAlchemy Core ``insert()`` with a list of parameter sets
+(executemany) on SQLite, and with ``COPY ... FROM STDIN`` (CSV) through psycopg on Postgres,
+inside the caller's transaction: all or nothing.
 
 Audit: the ORM hook (``models.audit``) writes one ``audit_log`` row per row it sees; a bulk
 load writes instead ONE ``audit_log`` row per table and load: the actor, ``action`` "insert",
@@ -172,7 +172,7 @@ def write_rows(
     ``columns``: the table's column names (database names: ``amount_minor``, ...) to values,
     all of one length: numpy arrays (int64, -1 for a NULL id; datetime64[D] for dates) or
     lists. Columns left out take their NULL or default. No checks are made here: callers
-    check their rows first (``load_ledger`` does).
+    check their rows first (``fund.bulk_ledger.load_ledger`` does).
     """
     table: sa.Table = model.__table__  # type: ignore[attr-defined]
     connection = session.connection()

@@ -13,7 +13,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from fund.access import Actor, require
+from fund.access import Actor, require, require_fund
 from fund.bulk import BulkLoadError, BulkResult, Progress, write_rows
 from fund.bulk_checks import StoreFacts, check_ledger, text
 from fund.ledger import WRITERS
@@ -74,12 +74,10 @@ def prepare_ledger(
 ) -> dict[str, Any]:
     """The checked ledger columns ready for ``write_rows``, or ``BulkLoadError`` (no write)."""
     require(actor, *WRITERS, action="load ledger entries in bulk")
-    if actor.role != "admin" and actor.funds is not None:
-        outside = set(pd.unique(rows["fund_id"])) - set(actor.funds)
-        if outside:
-            require(actor, "admin", action=f"load entries into funds {sorted(outside)}")
     rows = rows.reset_index(drop=True)
     fund_ids = [int(f) for f in pd.unique(rows["fund_id"].dropna())]
+    for fund_id in sorted(fund_ids):
+        require_fund(actor, fund_id, action="load ledger entries in bulk")
     facts = store_facts(session=session, fund_ids=fund_ids)
     columns, problems = check_ledger(rows, facts, today=today or date.today())
     if problems:

@@ -126,9 +126,15 @@ def _demo(args: argparse.Namespace) -> int:
         if args.if_empty and has_hub_data(session=session):
             print("hub data already present: demo not loaded (--if-empty)")
             return 0
-        summary = load_demo(session=session, seed=args.seed, replace=True)
+        summary = load_demo(session=session, seed=args.seed, replace=True, progress=_demo_step)
     print(f"demo loaded (seed {args.seed}): {summary}")
     return 0
+
+
+def _demo_step(what: str, done: int, total: int) -> None:
+    """A progress line on stderr as each step of loading the demo starts."""
+    if done < total:
+        print(f"demo: step {done + 1} of {total}: {what}...", file=sys.stderr, flush=True)
 
 
 def plain(value: Any) -> Any:

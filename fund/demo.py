@@ -12,6 +12,7 @@ entries or stage changes is never reloaded: load the demo into a fresh one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -208,27 +209,61 @@ def _write(session: Session, staged: Staged) -> None:
                 ids[kind][key_of(index, obj, refs)] = obj.id  # type: ignore[attr-defined]
 
 
-def load_demo(*, session: Session, seed: int = DEMO_SEED, replace: bool = False) -> DemoSummary:
+DEMO_STEPS = (
+    "generate the hub data",
+    "check every row",
+    "plan the funds",
+    "clear the old demo",
+    "write hubs, parks, firms, rounds and targets",
+    "write the funds, LPs and ledgers",
+    "write the deal pipeline",
+)
+
+
+def load_demo(
+    *,
+    session: Session,
+    seed: int = DEMO_SEED,
+    replace: bool = False,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> DemoSummary:
     """Load the demo data set into ``session`` and return the row counts.
 
     Refuses (``InputError``) when the database already holds demo-table data, unless
     ``replace``: then every fund-side and hub-side row is deleted first, which is refused when
     the ledger holds entries (append-only: load into a fresh database instead). Every row is
     validated before anything is written; a bad fact raises ``InputError`` naming the row, the
-    field and the value.
+    field and the value. ``progress(step, done, total)`` is told as each of ``DEMO_STEPS``
+    starts (done = the steps finished before it).
     """
+    steps = iter(enumerate(DEMO_STEPS))
+
+    def step() -> None:
+        if progress is not None:
+            done, what = next(steps)
+            progress(what, done, len(DEMO_STEPS))
+
     present = count_rows(session=session)
     if any(present.as_dict().values()) and not replace:
         raise InputError(
             f"demo: the database already holds hub data ({present}); "
             "load with replace=True (hubfund demo) to replace it"
         )
+    step()
     data = generate(seed)
+    step()
     staged = _stage(data, session)
+    step()
     funds = plan_demo_funds(data, seed)
+    step()
     if replace:
         clear_demo(session=session)
+    step()
     _write(session, staged)
+    step()
     write_demo_funds(session=session, plan=funds, data=data)
+    step()
     load_demo_pipeline(session=session, seed=seed)
+    if progress is not None:
+        progress("done", len(DEMO_STEPS), len(DEMO_STEPS))
     return count_rows(session=session)

@@ -6,9 +6,10 @@ with their stage history (``fund.national_plan.NATIONAL``; ``scale`` shrinks it)
 from a seed (the same store on every run and backend) and marked ``is_demo`` with a source
 saying they are generated. Every row is checked before it is written: hubs, FX rates, firms,
 funds, LPs, commitments and marks through their ``...Create`` models, the ledger by the bulk
-path's whole-column checks (``fund.bulk.load_ledger``: the rules of ``fund.ledger``). Rows are
-written through the bulk paths (``fund.bulk``: Core executemany on SQLite, COPY on Postgres),
-each table with one audit row, all in the caller's transaction. Load into an empty store.
+path's whole-column checks (``fund.bulk_ledger.load_ledger``: the rules of ``fund.ledger``).
+Rows are written through the bulk paths (``fund.bulk``: Core executemany on SQLite, COPY on
+Postgres), each table with one audit row, all in the caller's transaction. Load into an empty
+store.
 """
 
 from __future__ import annotations
@@ -35,8 +36,6 @@ from models.valuation import ValuationMark, ValuationMarkCreate
 
 NATIONAL_ACTOR = Actor(name="national-demo", role="admin")
 Progress = Callable[[str, int, int], None]
-STEPS = ("plan", "check", "hubs", "firms", "funds", "ledger_entry", "marks", "deals")
-CHECKED_SAMPLE = None  # check every row (a number checks a seeded sample of that many)
 
 
 def _validate(label: str, model: type[SQLModel], rows: list[dict[str, Any]]) -> None:
@@ -175,7 +174,7 @@ def write_references(
 def ledger_rows(
     plan: NationalPlan, *, fund_first: int, lp_first: int, firm_first: int
 ) -> pd.DataFrame:
-    """The plan's ledger as ``fund.bulk.load_ledger`` takes it, with the ids written."""
+    """The plan's ledger as ``fund.bulk_ledger.load_ledger`` takes it, with the ids written."""
     led = plan.ledger
     rows = pd.DataFrame(
         {

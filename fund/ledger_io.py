@@ -11,6 +11,7 @@ The columns are documented in docs/ledger-import.md.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -196,9 +197,17 @@ def _record(session: Session, actor: Actor, row: ParsedRow, books: Books) -> Non
 
 
 def import_ledger(
-    *, session: Session, actor: Actor, fund_id: int, data: bytes, filename: str
+    *,
+    session: Session,
+    actor: Actor,
+    fund_id: int,
+    data: bytes,
+    filename: str,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
     """Import a ledger file (CSV or .xlsx) into fund ``fund_id``, all or nothing.
+    ``progress(done, total)`` is told after each row is parsed and after each entry is
+    recorded: total = rows + entries to record (while parsing, taken as twice the rows).
 
     Raises ``LedgerImportError`` listing every problem by row and column (nothing written),
     ``PermissionDenied`` for a role that may not record entries, ``InputError`` for an
@@ -209,10 +218,11 @@ def import_ledger(
     fund = fund_of(session=session, fund_id=fund_id)
     frame = read_ledger_file(data, filename=filename)
     books = Books(session, fund)
-    rows = [
-        parse_row(int(line), dict(cells), fund_id=fund_id, resolver=books.resolver)
-        for line, cells in zip(frame.index, frame.to_dict("records"), strict=True)
-    ]
+    tell = progress or (lambda done, total: None)
+    rows = []
+    for line, cells in zip(frame.index, frame.to_dict("records"), strict=True):
+        rows.append(parse_row(int(line), dict(cells), fund_id=fund_id, resolver=books.resolver))
+        tell(len(rows), 2 * len(frame))
     _flag_duplicates(rows)
     by_ref: dict[str, ParsedRow] = {}
     for row in rows:
@@ -226,8 +236,11 @@ def import_ledger(
                 _compare(row, books)
     with session.begin_nested():
         pending = [row for row in rows if row.ok and not row.skipped]
-        for row in sorted(pending, key=lambda r: (r.entry_date, r.line)):
+        for done, row in enumerate(sorted(pending, key=lambda r: (r.entry_date, r.line)), 1):
             _record(session, actor, row, books)
+            tell(len(rows) + done, len(rows) + len(pending))
+        if not pending:
+            tell(len(rows), len(rows))
         problems = [problem for row in rows for problem in row.problems]
         if problems:
             raise LedgerImportError(problems, filename=filename)

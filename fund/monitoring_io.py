@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -149,9 +150,16 @@ def _row(
 
 
 def import_reports(
-    *, session: Session, actor: Actor, fund_id: int, data: bytes, filename: str
+    *,
+    session: Session,
+    actor: Actor,
+    fund_id: int,
+    data: bytes,
+    filename: str,
+    progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Import company reports from a filled template (CSV or xlsx); returns how many.
+    ``progress(done, total)`` is told after each report is written.
 
     The file is checked as a whole: every problem is listed by row (as numbered in a
     spreadsheet, the header being row 1) and column in one ``InputError``, and nothing is
@@ -187,6 +195,8 @@ def import_reports(
     if problems:
         head = f"{filename}: {len(problems)} problem(s), nothing imported"
         raise InputError("\n".join([head, *problems]))
-    for report in accepted:
+    for done, report in enumerate(accepted, start=1):
         books.write(session, report)
+        if progress is not None:
+            progress(done, len(accepted))
     return len(accepted)

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -203,9 +201,3 @@ def plan_national(size: NationalSize = NATIONAL, seed: int = NATIONAL_SEED) -> N
         ).assign(currency="CNY"),
         deals=deals,
     )
-
-
-def usd_rate(plan: NationalPlan, on: date) -> Decimal:
-    """The plan's USD/CNY rate as of ``on`` (the first of its month)."""
-    found = [r["rate"] for r in plan.fx_rates if r["on"] <= on]
-    return Decimal(found[-1])

@@ -30,17 +30,21 @@ def ledger_frame(
 ) -> pd.DataFrame:
     """Every ledger entry (reversals included) of the funds, dated on or before ``until``
     (and only those of company ``firm_id`` when given)."""
-    query = select(LedgerEntry).order_by(col(LedgerEntry.entry_date), col(LedgerEntry.id))
+    # Rows of the columns, not ORM objects (many times faster at national scale).
+    columns = [getattr(LedgerEntry, c) for c in LEDGER_COLUMNS]
+    query = select(*columns).order_by(col(LedgerEntry.entry_date), col(LedgerEntry.id))
     if fund_ids is not None:
         query = query.where(col(LedgerEntry.fund_id).in_(list(fund_ids)))
     if until is not None:
         query = query.where(LedgerEntry.entry_date <= until)
     if firm_id is not None:
         query = query.where(LedgerEntry.firm_id == firm_id)
-    rows = [{c: getattr(e, c) for c in LEDGER_COLUMNS} for e in session.exec(query).all()]
+    rows = session.connection().execute(query).all()
+    values = [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in LEDGER_COLUMNS]
     # Python objects, not Arrow strings: the books slice this frame per company and quarter,
     # and taking rows of object columns is many times cheaper.
-    return pd.DataFrame(rows, columns=LEDGER_COLUMNS, dtype=object)
+    data = dict(zip(LEDGER_COLUMNS, values, strict=True))
+    return pd.DataFrame(data, columns=LEDGER_COLUMNS, dtype=object)
 
 
 def _sum(values: Iterable[Any]) -> Decimal:
@@ -87,20 +91,27 @@ class Position:
 def positions(entries: pd.DataFrame) -> dict[int, Position]:
     """Every company the ledger shows the fund invested in, with its position."""
     held = entries[entries["firm_id"].notna()]
-    result: dict[int, Position] = {}
-    for firm_id, rows in held.groupby("firm_id"):
-        kind = rows["entry_type"]
-        invested = rows[kind == "investment"]
-        written = rows[kind == "write_off"]
-        result[int(firm_id)] = Position(
+    kind = held["entry_type"]
+
+    def total(mask: pd.Series, column: str) -> dict[Any, Decimal]:  # one pass per measure
+        return held[mask].groupby("firm_id")[column].agg(_sum).to_dict()
+
+    invested = total(kind == "investment", "amount_fund")
+    released = total(kind.isin(["proceeds", "write_off"]), "cost_released")
+    realized = total(kind == "proceeds", "amount_fund")
+    written = total(kind == "write_off", "cost_released")
+    first = held[kind == "investment"].groupby("firm_id")["entry_date"].min().to_dict()
+    return {
+        int(firm_id): Position(
             firm_id=int(firm_id),
-            invested=_sum(invested["amount_fund"]),
-            cost_released=_sum(rows[kind.isin(["proceeds", "write_off"])]["cost_released"]),
-            realized=_sum(rows[kind == "proceeds"]["amount_fund"]),
-            first_investment=min(invested["entry_date"]) if len(invested) else None,
-            written_off=_sum(written["cost_released"]) > 0,
+            invested=invested.get(firm_id, ZERO),
+            cost_released=released.get(firm_id, ZERO),
+            realized=realized.get(firm_id, ZERO),
+            first_investment=first.get(firm_id),
+            written_off=written.get(firm_id, ZERO) > 0,
         )
-    return result
+        for firm_id in sorted(set(held["firm_id"]))
+    }
 
 
 def position_of(entries: pd.DataFrame, firm_id: int) -> Position:

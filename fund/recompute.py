@@ -16,22 +16,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from fund.bulk import write_rows
 from fund.recompute_engine import all_figures
 from fund.recompute_figures import FundFigures
 from models.fund import Fund
 from models.fx import MissingFxRate, RateTable
+from models.ledger import LedgerEntry
 from models.snapshots import PerformanceSnapshot
 from models.types import utcnow
 from models.validation import InputError
+from models.valuation import ValuationMark
 
 Progress = Callable[[str, int, int], None]
 LEDGER_COLUMNS = (
@@ -218,4 +220,36 @@ def recompute(
         sum(len(f.holdings) for f in figures),
         written.count,
         replaced,
+    )
+
+
+def stale_funds(*, session: Session, as_of: date, currency: str | None = None) -> list[int]:
+    """The funds (vintage on or before ``as_of``) whose snapshot as of ``as_of`` in
+    ``currency`` (each fund's own when None) is missing, or older than the last ledger entry
+    or mark recorded for them dated on or before ``as_of``: the snapshots a write made stale
+    (FX rates recorded later are not tracked: recompute after loading rates)."""
+    funds = {f.id or 0: currency or f.currency for f in _funds(session, as_of, None)}
+    shot = PerformanceSnapshot
+    query = (
+        select(shot.fund_id, shot.currency, func.min(shot.computed_at))
+        .where(shot.as_of == as_of, shot.level == "fund")
+        .group_by(col(shot.fund_id), col(shot.currency))
+    )
+    computed = {(f, c): at for f, c, at in session.exec(query).all()}
+    latest: dict[int, datetime] = {}
+    for model, day in (
+        (LedgerEntry, LedgerEntry.entry_date),
+        (ValuationMark, ValuationMark.valued_on),
+    ):
+        query = (
+            select(model.fund_id, func.max(model.recorded_at))
+            .where(day <= as_of)
+            .group_by(col(model.fund_id))
+        )
+        for fund_id, at in session.exec(query).all():
+            latest[fund_id] = max(at, latest.get(fund_id, at))
+    return sorted(
+        f
+        for f, report_in in funds.items()
+        if (f, report_in) not in computed or (f in latest and latest[f] > computed[(f, report_in)])
     )

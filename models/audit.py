@@ -57,8 +57,7 @@ def _plain(value: Any) -> Any:
 def _columns(obj: Any) -> dict[str, Any]:
     mapper = inspect(obj).mapper
     return {
-        attr.key: _secret(attr.key, _plain(getattr(obj, attr.key)))
-        for attr in mapper.column_attrs
+        attr.key: _secret(attr.key, _plain(getattr(obj, attr.key))) for attr in mapper.column_attrs
     }
 
 

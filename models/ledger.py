@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.money import amount_column
@@ -73,7 +73,10 @@ class LedgerEntryBase(SQLModel):
 
 class LedgerEntry(LedgerEntryBase, table=True):
     __tablename__ = "ledger_entry"
-    __table_args__ = (UniqueConstraint("fund_id", "external_ref"),)
+    __table_args__ = (
+        UniqueConstraint("fund_id", "external_ref"),
+        Index("ix_ledger_entry_fund_date", "fund_id", "entry_date", "id"),  # a fund's, by date
+    )
     id: int | None = Field(default=None, primary_key=True)
     recorded_at: datetime = Field(sa_type=UtcDateTime, default_factory=utcnow)
     recorded_by: str = Field(default="system", max_length=120)

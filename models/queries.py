@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from models.fund import Commitment, Fund, Lp
-from models.hub import Firm, Hub
+from models.hub import Firm, Hub, Park, TrialProject
 from models.kpi import Kpi
 from models.validation import InputError
 from models.valuation import BenchmarkIndex
@@ -64,9 +64,14 @@ def fund_parties(*, session: Session, fund_id: int) -> dict[str, list[tuple[int,
         .where(Commitment.fund_id == fund_id)
         .order_by(col(Lp.name))
     ).all()
-    firms = session.exec(select(Firm).order_by(col(Firm.name_en), col(Firm.name_zh))).all()
-    local = [f for f in firms if fund is not None and f.hub_id == fund.hub_id]
-    others = [f for f in firms if f not in local]
+    firms = session.exec(  # columns, not objects: 50,000 firms at national scale
+        select(Firm.id, Firm.hub_id, Firm.name_en, Firm.name_zh).order_by(
+            col(Firm.name_en), col(Firm.name_zh)
+        )
+    ).all()
+    hub_id = fund.hub_id if fund is not None else None
+    local = [f for f in firms if fund is not None and f.hub_id == hub_id]
+    others = [f for f in firms if fund is None or f.hub_id != hub_id]
     return {
         "lps": [(lp.id or 0, lp.name) for lp in lps],
         "firms": [(f.id or 0, f.name_en or f.name_zh or "?") for f in local + others],
@@ -77,3 +82,22 @@ def all_indexes(*, session: Session) -> list[tuple[str, str]]:
     """Every stored benchmark index as (code, name)."""
     rows = session.exec(select(BenchmarkIndex).order_by(col(BenchmarkIndex.code))).all()
     return [(i.code, i.name) for i in rows]
+
+
+def chinese_names(*, session: Session) -> dict[str, dict[object, str]]:
+    """The Chinese names the store holds, for showing names in Chinese: by kind ("hub",
+    "fund", "lp", "park", "trial", "kpi": name -> Chinese name; "firm": id -> Chinese name;
+    "firm_name": the firm's English name -> Chinese name). Only names with a Chinese form."""
+    found: dict[str, dict[object, str]] = {}
+    for kind, model in (("hub", Hub), ("fund", Fund), ("lp", Lp), ("park", Park),
+                        ("trial", TrialProject), ("kpi", Kpi)):  # fmt: skip
+        rows = session.exec(
+            select(model.name, model.name_zh).where(col(model.name_zh).is_not(None))
+        )
+        found[kind] = {name: zh for name, zh in rows.all() if zh}
+    firms = session.exec(
+        select(Firm.id, Firm.name_en, Firm.name_zh).where(col(Firm.name_zh).is_not(None))
+    ).all()
+    found["firm"] = {firm_id: zh for firm_id, _, zh in firms if zh}
+    found["firm_name"] = {en: zh for _, en, zh in firms if en and zh}
+    return found

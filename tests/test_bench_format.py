@@ -64,8 +64,9 @@ def test_run_all_prints_every_table_and_says_whether_the_goals_hold(capsys):
         "bench/ingest.py",
         "bench/recompute.py",
         "bench/xirr_holdings.py",
+        "bench/pages.py",
     ):
         assert f"== {script}" in out
-    assert out.count("x limit") == 3 and "x raw pyxirr" in out
+    assert out.count("x limit") == 4 and "x raw pyxirr" in out
     assert ("every goal holds" in out) == (code == 0) and ("PASS" in out or "FAIL" in out)
     assert out.splitlines()[-1] in ("every goal holds",) or "goals not met in" in out

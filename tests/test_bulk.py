@@ -244,9 +244,18 @@ def test_bulk_load_refuses_a_bad_row_naming_it_and_writes_nothing(empty_db, plan
         assert session.exec(select(func.count()).select_from(AuditLog)).one() == audits
 
 
-@pytest.mark.parametrize("role", ["analyst", "bureau"])
-def test_bulk_load_is_refused_to_roles_that_may_not_record(empty_db, plan, role):
+@pytest.mark.parametrize(
+    "actor",
+    [
+        Actor(name="x", role="analyst"),
+        Actor(name="x", role="bureau"),
+        Actor(name="x", role="fund_manager", funds=frozenset({999})),
+    ],
+)
+def test_bulk_load_is_refused_to_those_who_may_not_record_in_the_fund(empty_db, plan, actor):
     rows = _store(empty_db, plan)
     with pytest.raises(PermissionDenied):
-        with session_scope(empty_db, actor=f"{role}:x") as session:
-            load_ledger(session=session, actor=Actor(name="x", role=role), rows=rows)
+        with session_scope(empty_db, actor=actor.audit_name) as session:
+            load_ledger(session=session, actor=actor, rows=rows)
+    with Session(empty_db) as session:
+        assert session.exec(select(func.count()).select_from(LedgerEntry)).one() == 0

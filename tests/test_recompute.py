@@ -151,3 +151,33 @@ def test_recompute_cli_prints_what_it_did(demo_sqlite_url, monkeypatch, capsys):
         assert session.exec(select(func.min(col(PerformanceSnapshot.as_of)))).one() == date(
             2025, 6, 30
         )
+
+
+def test_a_write_after_the_snapshot_makes_its_fund_stale(demo_sqlite_url):
+    from decimal import Decimal
+
+    from fund.access import Actor
+    from fund.ledger import record_fund_payment
+    from fund.recompute import stale_funds
+    from models.ledger_inputs import FundPaymentCreate
+
+    engine = make_engine(demo_sqlite_url)
+    as_of = date(2025, 12, 31)
+    with Session(engine) as session:
+        assert stale_funds(session=session, as_of=as_of) == [1, 2]  # nothing computed yet
+    with session_scope(engine, actor="admin:tester") as session:
+        recompute(session=session, as_of=as_of)
+    with Session(engine) as session:
+        assert stale_funds(session=session, as_of=as_of) == []
+        assert stale_funds(session=session, as_of=as_of, currency="USD") == [1, 2]
+    with session_scope(engine, actor="fund_manager:tester") as session:
+        payment = FundPaymentCreate(
+            fund_id=2, entry_date=date(2025, 6, 30), amount=Decimal("1000.00"), currency="CNY"
+        )
+        record_fund_payment(
+            session=session, actor=Actor(name="tester", role="fund_manager"), payment_in=payment
+        )
+    with Session(engine) as session:
+        assert stale_funds(session=session, as_of=as_of) == [2]
+        assert stale_funds(session=session, as_of=date(2025, 6, 29)) == [1, 2]
+    engine.dispose()

@@ -1,0 +1,326 @@
+"""The Chinese catalogue for the hub pages: targets, comparison, parks, firms
+and funding; and the table headers (``app_pages.columns``).
+
+``app_pages.locale_zh`` merges the parts. Entries stay within 100 columns (a Chinese
+character counts as two), so the formatter is off for the table."""
+
+from __future__ import annotations
+
+# fmt: off
+ZH_HUB: dict[str, str] = {
+    "#": "#",
+    "Company": "企业",
+    "Name": "名称",
+    "English name": "英文名称",
+    "Chinese name": "中文名称",
+    "Hub": "集聚区",
+    "Fund": "基金",
+    "LP": "有限合伙人",
+    "Park": "园区",
+    "Province": "省份",
+    "Province (Chinese)": "省份（中文）",
+    "USCC": "统一社会信用代码",
+    "Member": "委员",
+    "Owner": "负责人",
+    "KPI": "指标",
+    "Deal #": "项目 #",
+    "Sector": "行业",
+    "Stage": "阶段",
+    "Status": "状态",
+    "Kind": "类型",
+    "District": "区县",
+    "Focus": "定位",
+    "Vintage": "设立年份",
+    "Founding year": "成立年份",
+    "Period": "期间",
+    "Year": "年份",
+    "Unit": "单位",
+    "Currency": "币种",
+    "Hub currency": "集聚区币种",
+    "Entry type": "分录类型",
+    "Category": "类别",
+    "Valuation method": "估值方法",
+    "Source": "来源",
+    "Source detail": "来源详情",
+    "Round sought": "拟融资轮次",
+    "Pass reason": "放弃原因",
+    "Pass note": "放弃说明",
+    "Area": "领域",
+    "Red flag": "风险警示",
+    "Red flag status": "风险警示状态",
+    "Vote": "投票",
+    "Reason": "原因",
+    "Renowned": "知名企业",
+    "Renowned by": "知名依据",
+    "Demo data": "演示数据",
+    "Amount": "金额",
+    "Amount (fund currency)": "金额（基金币种）",
+    "Amount (hub currency)": "金额（集聚区币种）",
+    "Amount sought": "拟融资金额",
+    "Invested": "投资额",
+    "Realized": "已实现",
+    "Fair value": "公允价值",
+    "Total value": "总价值",
+    "Remaining cost": "剩余成本",
+    "Called": "已催缴",
+    "Distributed": "已分配",
+    "NAV": "净资产值",
+    "Co-investment": "跟投金额",
+    "Public money called": "已催缴政府资金",
+    "Follow-on raised": "后续融资额",
+    "Funding, last 12 months": "近 12 个月融资额",
+    "Funding, 12 months before": "此前 12 个月融资额",
+    "Revenue": "收入",
+    "Monthly burn": "月度净消耗",
+    "Cash": "现金",
+    "FX rate": "汇率",
+    "Firms": "企业",
+    "Decided": "已决定",
+    "There now": "当前所在",
+    "On hold": "暂缓",
+    "Passed": "已放弃",
+    "Share": "占比",
+    "Rounds": "融资轮次",
+    "Rounds counted": "计入轮次",
+    "Follow-on rounds": "后续轮次",
+    "Portfolio companies": "被投企业",
+    "Jobs": "就业人数",
+    "Jobs in the hub": "集聚区内就业人数",
+    "Headcount": "员工人数",
+    "Employees": "员工人数",
+    "Parks & clusters": "园区与集聚区",
+    "Parks reporting": "报告园区数",
+    "Capacity (firms)": "容量（企业数）",
+    "Occupancy (firms)": "入驻（企业数）",
+    "Projects": "项目",
+    "Entities": "参与主体",
+    "Technologies": "技术",
+    "Active fintech firms": "存续金融科技企业",
+    "Renowned firms": "知名企业",
+    "Firms without a founding date": "无成立日期的企业",
+    "Parks without an opening date": "无开园日期的园区",
+    "Trial projects": "试点项目",
+    "Trial entities": "试点参与主体",
+    "GFCI rank": "GFCI 排名",
+    "GFCI rank as of": "GFCI 排名日期",
+    "HHI of firms by sector": "企业行业集中度（HHI）",
+    "HHI of firms by district": "企业区县集中度（HHI）",
+    "HHI of funding by stage": "融资阶段集中度（HHI）",
+    "Birth rate year": "新设率年份",
+    "Survived 3 years": "存活 3 年",
+    "Old enough for 3 years": "满 3 年企业数",
+    "Survived 5 years": "存活 5 年",
+    "Old enough for 5 years": "满 5 年企业数",
+    "Year-on-year growth": "同比增长",
+    "Runway (months)": "现金可支撑月数",
+    "Days in stage": "阶段停留天数",
+    "Days overdue": "逾期天数",
+    "Days": "天数",
+    "Median days": "中位天数",
+    "90th percentile days": "90 分位天数",
+    "Target": "目标",
+    "Actual": "实际值",
+    "Forecast at deadline": "截止日预测",
+    "First investment": "首次投资",
+    "Valued on": "估值日",
+    "Date": "日期",
+    "Period end": "报告期末",
+    "Last period end": "最近报告期末",
+    "Due since": "应报日起",
+    "Submitted at": "提交时间",
+    "Opened on": "立项日期",
+    "Next step": "下一步",
+    "Next step on": "下一步日期",
+    "Moved on": "变更日期",
+    "Moved by": "变更人",
+    "From": "原阶段",
+    "To": "新阶段",
+    "Since": "起始",
+    "Deadline": "截止日",
+    "Founded": "成立日期",
+    "Opened": "开园日期",
+    "Announced": "公布日期",
+    "First approved": "首次获批",
+    "Latest approved": "最近获批",
+    "Approved by": "获批截止",
+    "Due on": "截止日期",
+    "Fetched at": "获取时间",
+    "Memo": "备注",
+    "Note": "备注",
+    "Notes": "说明",
+    "MOIC note": "MOIC 说明",
+    "IRR note": "IRR 说明",
+    "Runway note": "可支撑月数说明",
+    "Growth note": "增长说明",
+    "Title": "标题",
+    "Finding": "发现",
+    "Resolution": "处理结果",
+    "Source record": "来源记录",
+    "Field": "字段",
+    "Value": "值",
+    "Investors": "投资方",
+    "External reference": "外部编号",
+    "Recorded by": "记录人",
+    "Why": "原因",
+    "As the plan states it": "规划原文",
+    "Condition": "条件",
+    "Done": "已完成",
+    "Done on": "完成日期",
+    "Latitude": "纬度",
+    "Longitude": "经度",
+    "Firms & funding": "企业与融资",
+    "Funding": "融资",
+    "Active": "存续",
+    "Birth rate {year}": "{year} 年新设率",
+    "**Survival by founding cohort**": "**按成立年份的存活率**",
+    "Hubs": "集聚区",
+    "Sectors": "行业",
+    "Stages": "轮次",
+    "Years": "年份",
+    "No funding rounds match these filters. Widen the years, sectors or stages.":
+        "没有符合这些筛选条件的融资轮次。请放宽年份、行业或轮次。",
+    "Total raised": "融资总额",
+    "Firms funded": "获投企业",
+    "Latest year-on-year growth": "最近同比增长",
+    (
+        "HHI: sum of squared percentage shares of the funding amount (0-10,000); above 2,500 is "
+        "highly concentrated (US DoJ/FTC guidelines)."
+    ): (
+        "HHI：各部分融资金额百分比份额的平方和（0-10,000）；高于 2,500 "
+        "为高度集中（美国司法部/联邦贸易委员会标准）。"
+    ),
+    "No firms match these filters: choose more hubs or sectors.":
+        "没有符合这些筛选条件的企业：请选择更多集聚区或行业。",
+    "all sectors": "全部行业",
+    "all stages": "全部轮次",
+    "mixed currencies": "多种币种",
+    "Year-on-year growth by hub": "各集聚区同比增长",
+    "The {count:,} rounds": "{count:,} 个融资轮次",
+    "raised ({currency})": "融资额（{currency}）",
+    "HHI by sector": "行业集中度（HHI）",
+    "HHI by stage": "轮次集中度（HHI）",
+    "3-year survival": "3 年存活率",
+    "5-year survival": "5 年存活率",
+    "{year} against the year before.": "{year} 年与上一年相比。",
+    "needs two complete years of funding": "需要两个完整年度的融资数据",
+    "hub currency": "集聚区币种",
+    "GFCI rank (lower is better)": "GFCI 排名（越低越好）",
+    "Hub comparison": "集聚区对比",
+    (
+        "Funding in each hub's currency at the rate as of each round's date. HHI: sum of squared "
+        "percentage shares (0-10,000; above 2,500 is highly concentrated). Survival: share of "
+        "firms still open 3 / 5 years after founding, among firms old enough. Birth rate: firms "
+        "founded in the last complete year / firms active at its start."
+    ): (
+        "融资额以各集聚区币种计，按各轮日期的汇率折算。HHI：百分比份额的平方和（0-10,000；高于 "
+        "2,500 为高度集中）。存活率：成立满 3 / 5 年的企业中仍存续的比例。新设率："
+        "最近一个完整年度新成立企业数 / 年初存续企业数。"
+    ),
+    "Compare on": "对比指标",
+    "Fintech regulatory trials": "金融科技监管试点",
+    "What the development funds contribute": "发展基金的贡献",
+    "No hub has a value for {indicator} as of {day}: record it on the Hub targets page.":
+        "截至 {day}，没有集聚区有{indicator}的数值：请在「集聚区目标」页面记录。",
+    "**Trial projects by hub**": "**各集聚区试点项目**",
+    "**Provinces with approved fintech trials** ({count})":
+        "**获批开展金融科技试点的省份**（{count}）",
+    "No fund is attached to a hub yet: a fund's contribution shows here once it invests.":
+        "尚无基金关联到集聚区：基金开始投资后，其贡献将显示在这里。",
+    (
+        "Crowd-in: (fund + co-investors in the same rounds) / fund, disbursed amounts, each round "
+        "once. Local reinvestment: invested in firms of the fund's hub / capital called from "
+        "public LPs. Follow-on: portfolio companies' later rounds after the fund's first cheque. "
+        "Jobs: employees of companies still held."
+    ): (
+        "撬动倍数：（基金 + 同轮其他投资方出资）/ 基金出资，按已拨付金额，每轮只计一次。本地返投："
+        "投向基金所在集聚区企业的金额 / 向政府类 LP 催缴的资本。后续融资："
+        "基金首次出资后被投企业的后续轮次。就业：仍持有企业的员工人数。"
+    ),
+    "No trial projects recorded yet: they come with the hub data (`hubfund demo`).":
+        "尚无试点项目记录：它们随集聚区数据一同加载（`hubfund demo`）。",
+    "No province-level trial approvals recorded yet.": "尚无省级试点批复记录。",
+    "funding growth": "融资增长",
+    "birth rate": "新设率",
+    "park occupancy": "园区入驻率",
+    "crowd-in multiple": "撬动倍数",
+    "local reinvestment": "本地返投",
+    "Hub targets": "集聚区目标",
+    (
+        "Bar: attainment (actual / target; for a rank, target / actual). Black tick: the target. "
+        "Grey tick: share of the plan period elapsed. Colours: {colours}"
+    ): (
+        "柱：达成率（实际值 / 目标；排名类为目标 / 实际值）。黑色刻度：目标。灰色刻度："
+        "规划期已过时间占比。颜色：{colours}"
+    ),
+    "Trend and forecast": "趋势与预测",
+    "Attainment": "达成率",
+    "{status}: {reason}. Source: {source}.": "{status}：{reason}。来源：{source}。",
+    (
+        "No targets for this hub yet. A target needs a KPI, a value or range, a plan start, a "
+        "deadline and the document that sets it: add one with `hubfund target`."
+    ): (
+        "该集聚区尚无目标。目标需要一个指标、一个数值或区间、规划开始日期、截止日期及设定它的文件："
+        "用 `hubfund target` 添加。"
+    ),
+    "How the status is set": "状态如何判定",
+    "No values of {kpi} for {hub} yet: {note}": "{hub} 尚无{kpi}的数值：{note}",
+    "{low} to {high}": "{low} 至 {high}",
+    "Record and edit": "记录与编辑",
+    "Read-only for your role; the development bureau records observations and targets.":
+        "您的角色为只读；由发展局记录观测值和目标。",
+    "attainment (target = 100 %)": "达成率（目标 = 100%）",
+    "status": "状态",
+    "target": "目标",
+    "attainment": "达成率",
+    "time elapsed": "时间进度",
+    "date": "日期",
+    "value": "数值",
+    "All hubs": "全部集聚区",
+    "forecast at deadline": "截止日预测",
+    "forecast range ({level})": "预测区间（{level}）",
+    "actual as of": "实际值日期",
+    "schedule gap": "进度差",
+    "why": "原因",
+    "As of {day}.": "截至 {day}。",
+    "As the plan states it: {text}": "规划原文：{text}",
+    "{level} range {low} to {high}.": "{level} 区间：{low} 至 {high}。",
+    "district": "区县",
+    "focus": "定位",
+    "Occupancy rate": "入驻率",
+    "occupancy rate": "入驻率",
+    "All parks and clusters": "全部园区与集聚区",
+    (
+        "No parks or clusters for these hubs yet: choose more hubs above, or load them with the "
+        "hub data (`hubfund demo`)."
+    ): (
+        "这些集聚区尚无园区或集聚区：请在上方选择更多集聚区，或随集聚区数据一同加载（`hubfund "
+        "demo`）。"
+    ),
+    "{count} park(s) without coordinates are not on the map.":
+        "{count} 个园区没有坐标，未显示在地图上。",
+    "parks & clusters": "园区与集聚区",
+    "{hub}: {kpi} by {day}": "{hub}：{kpi}，截止 {day}",
+    "**Add an observation**": "**添加观测值**",
+    "Observed on": "观测日期",
+    "Note (optional)": "备注（可选）",
+    "Record observation": "记录观测值",
+    "**Edit a target**": "**编辑目标**",
+    "Target (min)": "目标（下限）",
+    "Target (max, for a range)": "目标（上限，区间目标时填写）",
+    "Plan start": "规划开始日期",
+    "Save target": "保存目标",
+    "e.g. 9 or 2500000000": "例如 9 或 2500000000",
+    "document or URL": "文件或网址",
+    "Recorded {kpi} = {value} for {hub} on {day} (observation #{id}).":
+        "已记录 {hub} 的{kpi} = {value}，观测日期 {day}（观测值 #{id}）。",
+    "Saved target #{id}: {hub} {kpi} {stated} by {day}.":
+        "已保存目标 #{id}：{hub}{kpi} {stated}，截止 {day}。",
+    "Number of funds": "基金数",
+    "Number of holdings": "持仓数",
+    "Number of firms": "企业数",
+    "Number of deals": "项目数",
+    "Adding up rounds...": "正在汇总融资轮次……",
+    "Comparing hubs...": "正在对比集聚区……",
+    "Computing targets...": "正在计算目标……",
+}
+# fmt: on
