@@ -127,17 +127,15 @@ def sqlite_copy(source: Path, target: Path) -> str:
 
 def national_sqlite(rows: int, seed: int) -> Path:
     """A SQLite national store with ``rows`` ledger entries (scale rows / 1,000,000), built
-    once and kept in the temp folder for the next run."""
+    once per schema revision and kept in the temp folder for the next run."""
     from fund.demo_national import load_national
     from models import migrate
     from models.db import make_engine, session_scope
 
     CACHE.mkdir(exist_ok=True)
-    path = CACHE / f"national-{rows}-{seed}.db"
+    # keyed by the schema: a store kept from another revision is never reused
+    path = CACHE / f"national-{rows}-{seed}-{migrate.head_revision()}.db"
     if path.exists() and Path(f"{path}.done").exists():
-        engine = make_engine(f"sqlite:///{path}")
-        migrate.upgrade(engine)  # a store kept from an older schema
-        engine.dispose()
         return path
     for suffix in ("", "-wal", "-shm", ".done"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
